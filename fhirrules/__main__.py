@@ -1,0 +1,3 @@
+from fhirrules.cli.main import main
+
+main()
