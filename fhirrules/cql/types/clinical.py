@@ -5,6 +5,9 @@ from typing import Optional
 
 
 class Code:
+    """Python ``==`` is structural over all four elements; CQL equivalence (code and
+    system only) is ``operators.comparison.equivalent``."""
+
     __slots__ = ("code", "system", "version", "display")
 
     def __init__(self, code: Optional[str], system: Optional[str] = None,
@@ -17,6 +20,15 @@ class Code:
     def __repr__(self) -> str:
         return f"Code({self.code!r}, {self.system!r})"
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Code):
+            return NotImplemented
+        return (self.code, self.system, self.version, self.display) == \
+            (other.code, other.system, other.version, other.display)
+
+    def __hash__(self) -> int:
+        return hash((self.code, self.system))
+
 
 class Concept:
     __slots__ = ("codes", "display")
@@ -28,6 +40,14 @@ class Concept:
     def __repr__(self) -> str:
         return f"Concept({self.codes!r})"
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Concept):
+            return NotImplemented
+        return list(self.codes) == list(other.codes) and self.display == other.display
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.codes))
+
 
 class CodeSystemRef:
     __slots__ = ("id", "version", "name")
@@ -36,6 +56,9 @@ class CodeSystemRef:
         self.id = id
         self.version = version
         self.name = name
+
+    def __repr__(self) -> str:
+        return f"CodeSystemRef({self.id!r})"
 
 
 class ValueSetRef:

@@ -8,7 +8,11 @@ CALENDAR_UNITS = ("year", "month", "week", "day", "hour", "minute", "second", "m
 
 class Quantity:
     """``value`` is a Decimal; ``unit`` a UCUM string ('1' when unitless) or a calendar
-    word in singular form ('day', 'month', ...)."""
+    word in singular form ('day', 'month', ...).
+
+    Python ``==`` is structural (same value, same unit text) so values can sit in sets and
+    be checked in tests; CQL equality with unit conversion is
+    ``fhirrules.cql.operators.comparison.equal``."""
 
     __slots__ = ("value", "unit")
 
@@ -21,3 +25,18 @@ class Quantity:
 
     def __repr__(self) -> str:
         return f"Quantity({self.value!s}, {self.unit!r})"
+
+    def __str__(self) -> str:
+        """CQL text: ``5.5 'cm'``; calendar units are written as keywords (``3 days``)."""
+        if self.unit in CALENDAR_UNITS:
+            word = self.unit if self.value in (1, -1) else self.unit + "s"
+            return f"{self.value} {word}"
+        return f"{self.value} '{self.unit}'"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Quantity):
+            return NotImplemented
+        return self.value == other.value and self.unit == other.unit
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.unit))

@@ -5,6 +5,8 @@ from fhirrules.cql.types.quantity import Quantity
 
 
 class Ratio:
+    """Python ``==`` is structural; CQL equality is ``operators.comparison.equal``."""
+
     __slots__ = ("numerator", "denominator")
 
     def __init__(self, numerator: Quantity, denominator: Quantity) -> None:
@@ -13,3 +15,14 @@ class Ratio:
 
     def __repr__(self) -> str:
         return f"Ratio({self.numerator!r}, {self.denominator!r})"
+
+    def __str__(self) -> str:
+        return f"{self.numerator}:{self.denominator}"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Ratio):
+            return NotImplemented
+        return self.numerator == other.numerator and self.denominator == other.denominator
+
+    def __hash__(self) -> int:
+        return hash((self.numerator, self.denominator))

@@ -1,0 +1,324 @@
+"""Operators: unary and binary operators by ELM name (from the operator registry),
+three-valued logic (inline, so ``and``/``or`` short-circuit), ``between``, ``if`` and
+``case``, terminology membership (``in`` ValueSet / CodeSystem), and the implicit
+conversion of model values to System values when a System operator receives them."""
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+from fhirrules.cql import ast
+from fhirrules.cql.compile_bridge import equal, operator
+from fhirrules.cql.compile_literals import _common_type, const, literal_value
+from fhirrules.cql.errors import CqlRuntimeError
+from fhirrules.cql.types import typesys as T
+from fhirrules.cql.types.clinical import CodeSystemRef, ValueSetRef
+
+_NOT_FOUND = "no System operator '{op}' is available (operator registry)"
+
+
+# ---------------------------------------------------------------- logic
+def _and(a: Callable, b: Callable) -> Callable:
+    def fn(ctx: Any) -> Any:
+        x = a(ctx)
+        if x is False:
+            return False
+        y = b(ctx)
+        if y is False:
+            return False
+        if x is None or y is None:
+            return None
+        return True
+    return fn
+
+
+def _or(a: Callable, b: Callable) -> Callable:
+    def fn(ctx: Any) -> Any:
+        x = a(ctx)
+        if x is True:
+            return True
+        y = b(ctx)
+        if y is True:
+            return True
+        if x is None or y is None:
+            return None
+        return False
+    return fn
+
+
+def _xor(a: Callable, b: Callable) -> Callable:
+    def fn(ctx: Any) -> Any:
+        x, y = a(ctx), b(ctx)
+        if x is None or y is None:
+            return None
+        return x != y
+    return fn
+
+
+def _implies(a: Callable, b: Callable) -> Callable:
+    def fn(ctx: Any) -> Any:
+        x = a(ctx)
+        if x is False:
+            return True
+        y = b(ctx)
+        if x is True:
+            return y
+        return True if y is True else None
+    return fn
+
+
+def _not(a: Callable) -> Callable:
+    def fn(ctx: Any) -> Any:
+        x = a(ctx)
+        return None if x is None else not x
+    return fn
+
+
+_LOGIC = {"And": _and, "Or": _or, "Xor": _xor, "Implies": _implies}
+_UNARY_INLINE = {
+    "Not": _not,
+    "IsNull": lambda a: (lambda ctx: a(ctx) is None),
+    "IsTrue": lambda a: (lambda ctx: a(ctx) is True),
+    "IsFalse": lambda a: (lambda ctx: a(ctx) is False),
+}
+_BOOL_RESULT = {"Equal", "NotEqual", "Equivalent", "NotEquivalent", "Less", "LessOrEqual", "Greater",
+                "GreaterOrEqual", "In", "Contains", "Includes", "IncludedIn", "ProperIncludes",
+                "ProperIncludedIn", "Before", "After", "SameAs", "SameOrBefore", "SameOrAfter", "Meets",
+                "MeetsBefore", "MeetsAfter", "Overlaps", "OverlapsBefore", "OverlapsAfter", "Starts",
+                "Ends", "And", "Or", "Xor", "Implies", "Not", "Exists", "IsNull", "IsTrue", "IsFalse"}
+
+
+# ---------------------------------------------------------------- model -> System
+def system_arg(comp: Any, fn: Callable, t: Optional[T.CqlType]) -> Callable:
+    """Wrap an operand so that model values reaching a System operator are converted
+    (FHIRHelpers semantics via ``ModelProvider.to_system``).  Free when the library uses
+    no model or the operand's static type is already a System type."""
+    if not comp.state.models or _is_system_type(t):
+        return fn
+
+    def converted(ctx: Any) -> Any:
+        return to_system(fn(ctx), ctx)
+    return converted
+
+
+def _is_system_type(t: Optional[T.CqlType]) -> bool:
+    if isinstance(t, T.NamedType):
+        return t.namespace == "System"
+    if isinstance(t, T.ListType):
+        return _is_system_type(t.element)
+    if isinstance(t, T.IntervalType):
+        return _is_system_type(t.point)
+    return isinstance(t, T.TupleType)
+
+
+def to_system(v: Any, ctx: Any) -> Any:
+    if v is None or type(v) in _PLAIN:
+        return v
+    if type(v) is list:
+        return [to_system(x, ctx) for x in v] if v and any(_needs(x) for x in v) else v
+    for model in ctx.models.values():
+        if model.type_name(v) is not None:
+            return model.to_system(v)
+    return v
+
+
+def _needs(x: Any) -> bool:
+    return x is not None and type(x) not in _PLAIN and T.type_of(x) is None
+
+
+_PLAIN = {bool, int, str, float}
+
+
+# ---------------------------------------------------------------- unary
+def compile_unary(comp: Any, node: ast.UnaryOp, scope: Any) -> tuple:
+    op = node.op
+    if op in ("Negate", "Plus", "Positive", "UnaryPlus") and isinstance(node.operand, ast.Literal) \
+            and node.operand.type in ("Integer", "Long", "Decimal", "Quantity"):
+        value, t = literal_value(comp, node.operand, negate=(op == "Negate"))
+        return const(value), t
+    if op in ("Plus", "Positive", "UnaryPlus"):
+        return comp.expr(node.operand, scope)
+    a, t = comp.expr(node.operand, scope)
+    inline = _UNARY_INLINE.get(op)
+    if inline is not None:
+        return inline(a), T.BOOLEAN
+    _static_unary_checks(comp, node, t)
+    fn = operator(op)
+    if fn is None:
+        raise comp.error(node, _NOT_FOUND.format(op=op))
+    a = system_arg(comp, a, t)
+    prec = node.precision
+    if prec is not None:
+        run = lambda ctx: fn(a(ctx), precision=prec)  # noqa: E731
+    else:
+        run = lambda ctx: fn(a(ctx))  # noqa: E731
+    return comp.located(node, run), _unary_type(op, t)
+
+
+def _static_unary_checks(comp: Any, node: ast.UnaryOp, t: Optional[T.CqlType]) -> None:
+    if node.op == "Width" and isinstance(t, T.IntervalType) and isinstance(t.point, T.NamedType) \
+            and t.point.name in ("Date", "DateTime", "Time"):
+        raise comp.error(node, f"width is not defined for {t} (no arithmetic difference of "
+                               f"date/time points)")
+
+
+def _unary_type(op: str, t: Optional[T.CqlType]) -> Optional[T.CqlType]:
+    if op in _BOOL_RESULT:
+        return T.BOOLEAN
+    if op in ("Negate", "Abs", "Successor", "Predecessor", "Distinct", "Collapse"):
+        return t
+    if op in ("SingletonFrom",) and isinstance(t, T.ListType):
+        return t.element
+    if op in ("Start", "End", "PointFrom") and isinstance(t, T.IntervalType):
+        return t.point
+    if op in ("Width", "Size") and isinstance(t, T.IntervalType):
+        return t.point
+    if op == "Flatten" and isinstance(t, T.ListType) and isinstance(t.element, T.ListType):
+        return t.element
+    return None
+
+
+# ---------------------------------------------------------------- binary
+def compile_binary(comp: Any, node: ast.BinaryOp, scope: Any) -> tuple:
+    op = node.op
+    a, at = comp.expr(node.left, scope)
+    b, bt = comp.expr(node.right, scope)
+    logic = _LOGIC.get(op)
+    if logic is not None:
+        return logic(a, b), T.BOOLEAN
+    if op in ("In", "Contains"):
+        term = _terminology_membership(comp, node, a, at, b, bt)
+        if term is not None:
+            return term
+    _static_binary_checks(comp, node, at, bt)
+    fn = operator(op)
+    if fn is None:
+        negated = {"NotEqual": "Equal", "NotEquivalent": "Equivalent"}.get(op)
+        base = operator(negated) if negated else None
+        if base is None:
+            raise comp.error(node, _NOT_FOUND.format(op=op))
+        fn = lambda x, y, **kw: (lambda r: None if r is None else not r)(base(x, y, **kw))  # noqa: E731
+    a = system_arg(comp, a, at)
+    b = system_arg(comp, b, bt)
+    prec = node.precision
+    if prec is not None:
+        run = lambda ctx: fn(a(ctx), b(ctx), precision=prec)  # noqa: E731
+    else:
+        run = lambda ctx: fn(a(ctx), b(ctx))  # noqa: E731
+    return comp.located(node, run), _binary_type(op, at, bt)
+
+
+def _static_binary_checks(comp: Any, node: ast.BinaryOp, at: Any, bt: Any) -> None:
+    if node.op in ("Equal", "NotEqual", "Equivalent", "NotEquivalent") \
+            and isinstance(at, T.TupleType) and isinstance(bt, T.TupleType):
+        an, bn = [n for n, _ in at.elements], [n for n, _ in bt.elements]
+        if set(an) != set(bn):
+            raise comp.error(node, f"Could not resolve call to operator {node.op} with signature "
+                                   f"({at}, {bt}): the tuples have different elements")
+
+
+def _binary_type(op: str, at: Any, bt: Any) -> Optional[T.CqlType]:
+    if op in _BOOL_RESULT:
+        return T.BOOLEAN
+    if op in ("Add", "Subtract", "Multiply", "Modulo", "TruncatedDivide", "Power"):
+        if at == bt:
+            return at
+        return _common_type([at, bt]) if at is not None and bt is not None else None
+    if op == "Divide":
+        return T.QUANTITY if T.is_system(at, "Quantity") else T.DECIMAL
+    if op == "Concatenate":
+        return T.STRING
+    if op in ("Union", "Intersect", "Except"):
+        return at if at == bt else (at or bt)
+    if op in ("DifferenceBetween", "DurationBetween"):
+        return T.INTEGER
+    return None
+
+
+def _terminology_membership(comp: Any, node: Any, a: Callable, at: Any, b: Callable, bt: Any) -> Optional[tuple]:
+    """``code in "Some ValueSet"`` / ``in "Some CodeSystem"``: the right operand is a
+    ValueSet or CodeSystem reference, membership goes to the terminology provider."""
+    if node.op != "In":
+        return None
+    vs = getattr(b, "constant", None)
+    if not (T.is_system(bt, "ValueSet") or T.is_system(bt, "CodeSystem")
+            or isinstance(vs, (ValueSetRef, CodeSystemRef))):
+        return None
+    method = "in_codesystem" if T.is_system(bt, "CodeSystem") or isinstance(vs, CodeSystemRef) else "in_valueset"
+    a = system_arg(comp, a, at)
+
+    def member(ctx: Any) -> Any:
+        x = a(ctx)
+        ref = b(ctx)
+        if x is None or ref is None:
+            return None if ref is None else False
+        term = ctx.terminology
+        if term is None:
+            raise CqlRuntimeError("no terminology provider is configured for value set membership")
+        if type(x) is list:
+            return any(getattr(term, method)(c, ref) for c in x if c is not None)
+        return getattr(term, method)(x, ref)
+    return comp.located(node, member), T.BOOLEAN
+
+
+# ---------------------------------------------------------------- between / if / case
+def compile_between(comp: Any, node: ast.Between, scope: Any) -> tuple:
+    x, xt = comp.expr(node.operand, scope)
+    lo, _ = comp.expr(node.low, scope)
+    hi, _ = comp.expr(node.high, scope)
+    ge = operator("Greater" if node.properly else "GreaterOrEqual")
+    le = operator("Less" if node.properly else "LessOrEqual")
+    if ge is None or le is None:
+        raise comp.error(node, _NOT_FOUND.format(op="GreaterOrEqual/LessOrEqual"))
+    x = system_arg(comp, x, xt)
+
+    def between(ctx: Any) -> Any:
+        v = x(ctx)
+        left = ge(v, lo(ctx))
+        if left is False:
+            return False
+        right = le(v, hi(ctx))
+        if right is False:
+            return False
+        if left is None or right is None:
+            return None
+        return True
+    return comp.located(node, between), T.BOOLEAN
+
+
+def compile_if(comp: Any, node: ast.If, scope: Any) -> tuple:
+    c, _ = comp.expr(node.condition, scope)
+    th, tt = comp.expr(node.then, scope)
+    el, et = comp.expr(node.else_, scope)
+
+    def if_(ctx: Any) -> Any:
+        return th(ctx) if c(ctx) is True else el(ctx)
+    return if_, _result_type([tt, et])
+
+
+def _result_type(types: list) -> Optional[T.CqlType]:
+    known = [t for t in types if t is not None]
+    return _common_type(known) if known else None
+
+
+def compile_case(comp: Any, node: ast.Case, scope: Any) -> tuple:
+    items = [(comp.expr(i.when, scope)[0], comp.expr(i.then, scope)) for i in node.items]
+    el, et = comp.expr(node.else_, scope)
+    pairs = [(w, th) for w, (th, _) in items]
+    rtype = _result_type([t for _, (_, t) in items] + [et])
+    if node.comparand is not None:
+        cmp_fn, _ = comp.expr(node.comparand, scope)
+
+        def case_value(ctx: Any) -> Any:
+            v = cmp_fn(ctx)
+            for w, th in pairs:
+                if equal(v, w(ctx)) is True:
+                    return th(ctx)
+            return el(ctx)
+        return comp.located(node, case_value), rtype
+
+    def case(ctx: Any) -> Any:
+        for w, th in pairs:
+            if w(ctx) is True:
+                return th(ctx)
+        return el(ctx)
+    return case, rtype

@@ -1,0 +1,187 @@
+"""The CQL compiler: turns an ``ast.Library`` into Python closures ``fn(ctx) -> value``.
+
+"Compile, don't walk": every AST node is visited once here, and the result is a tree of
+closures that evaluation simply calls.  This module holds the driver (library-level
+definitions, defines, parameters, functions, error positions); each family of
+expressions is compiled by its own ``compile_*.py`` module through ``Compiler.expr``.
+
+Every ``compile_*`` function has the signature ``(comp, node, scope) -> (fn, type)``
+where ``type`` is the static CQL type when it can be known (else None)."""
+from __future__ import annotations
+
+import difflib
+from typing import Any, Callable, Optional
+
+from fhirrules.cql import ast
+from fhirrules.cql.compile_scope import Binding, Scope, new_slot
+from fhirrules.cql.errors import CqlError, CqlRuntimeError, CqlSemanticError
+from fhirrules.cql.types.typesys import CqlType
+
+Fn = Callable[[Any], Any]
+Compiled = tuple[Fn, Optional[CqlType]]
+
+
+class DefineInfo:
+    __slots__ = ("node", "fn", "type", "state", "cell")
+
+    def __init__(self, node: ast.ExpressionDef) -> None:
+        self.node = node
+        self.fn: Optional[Fn] = None      # the memoised reference closure
+        self.type: Optional[CqlType] = None
+        self.state = "new"                 # new | compiling | done
+        self.cell: list[Optional[Fn]] = [None]   # the body, filled once compiled
+
+
+class FunctionInfo:
+    __slots__ = ("node", "operand_types", "slots", "return_type", "cell", "state", "native")
+
+    def __init__(self, node: Optional[ast.FunctionDef], operand_types: list[Optional[CqlType]],
+                 native: Optional[Callable] = None) -> None:
+        self.node = node
+        self.operand_types = operand_types
+        self.slots = [new_slot() for _ in operand_types]
+        self.return_type: Optional[CqlType] = None
+        self.cell: list[Optional[Fn]] = [None]
+        self.state = "new"
+        self.native = native
+
+
+class LibState:
+    """What the compiler knows about the library being compiled."""
+
+    def __init__(self, lib: ast.Library, text: Optional[str]) -> None:
+        self.ast = lib
+        self.name = lib.name
+        self.version = lib.version
+        self.source_name = lib.source_name
+        self.lines = text.splitlines() if text else []
+        self.key = (lib.name or lib.source_name, lib.version, id(self))
+        self.models: dict[str, Any] = {}          # model name -> provider (non-System)
+        self.includes: dict[str, Any] = {}        # alias -> CompiledLibrary | NativeLibrary
+        self.defines: dict[str, DefineInfo] = {}
+        self.functions: dict[str, list[FunctionInfo]] = {}
+        self.parameters: dict[str, Any] = {}      # name -> ParamInfo
+        self.terminology: dict[str, tuple[str, Any, Optional[CqlType]]] = {}  # name -> (kind, value, type)
+        self.contexts: set[str] = {c.name for c in lib.contexts}
+
+
+class Compiler:
+    """Compiles one library.  ``resolve_include(IncludeDef) -> library`` is supplied by
+    the library manager; ``models`` maps model names to ModelProviders."""
+
+    def __init__(self, lib: ast.Library, text: Optional[str], models: dict[str, Any],
+                 resolve_include: Optional[Callable[[ast.IncludeDef], Any]] = None) -> None:
+        self.state = LibState(lib, text)
+        self.all_models = models
+        self.resolve_include = resolve_include
+        self.root = Scope()
+        from fhirrules.cql import compile_dispatch
+        self._dispatch = compile_dispatch.table()
+
+    # ------------------------------------------------------------ errors
+    def error(self, node: Any, message: str, cls: type = CqlSemanticError) -> CqlError:
+        line, col = getattr(node, "pos", (None, None)) or (None, None)
+        if not line:
+            line, col = None, None
+        src = self.state.lines[line - 1] if line and line <= len(self.state.lines) else None
+        return cls(message, line, col, self.state.source_name, src)
+
+    def did_you_mean(self, name: str, candidates: list[str]) -> str:
+        close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+        if not close:
+            lowered = {c.lower(): c for c in candidates}
+            if name.lower() in lowered:
+                close = [lowered[name.lower()]]
+        return f"; did you mean '{close[0]}'?" if close else ""
+
+    def located(self, node: Any, fn: Fn) -> Fn:
+        """Wrap ``fn`` so that a failure inside it becomes a CqlRuntimeError carrying
+        ``node``'s position (Python 3.11 try blocks cost nothing when nothing fails)."""
+        err = self.error
+
+        def run(ctx: Any) -> Any:
+            try:
+                return fn(ctx)
+            except CqlError as e:
+                if e.line is None:
+                    src = err(node, e.message, type(e))
+                    e.line, e.col, e.source_name, e.source_line = src.line, src.col, src.source_name, src.source_line
+                raise
+            except RecursionError:
+                raise err(node, "expression recursion too deep", CqlRuntimeError) from None
+            except (ArithmeticError, ValueError, TypeError, OverflowError, KeyError, IndexError,
+                    AttributeError, NotImplementedError) as e:
+                raise err(node, f"{type(e).__name__}: {e}", CqlRuntimeError) from e
+        return run
+
+    # ------------------------------------------------------------ expressions
+    def expr(self, node: ast.Expr, scope: Scope) -> Compiled:
+        handler = self._dispatch.get(type(node))
+        if handler is None:
+            raise self.error(node, f"unsupported expression {type(node).__name__}")
+        return handler(self, node, scope)
+
+    def type_of_spec(self, spec: Any) -> CqlType:
+        from fhirrules.cql.compile_types import resolve_type
+        return resolve_type(self, spec)
+
+    # ------------------------------------------------------------ library level
+    def compile(self) -> Any:
+        from fhirrules.cql.compile_library_defs import compile_library_level
+        return compile_library_level(self)
+
+    # ------------------------------------------------------------ defines
+    def define_ref(self, info: DefineInfo, node: Any) -> Compiled:
+        """The closure reading a define of this library (memoised per context)."""
+        self.ensure_define(info)
+        assert info.fn is not None
+        return info.fn, info.type
+
+    def ensure_define(self, info: DefineInfo) -> None:
+        if info.state == "done":
+            return
+        if info.fn is None:
+            key = (self.state.key, info.node.name)
+            cell = info.cell
+
+            def ref(ctx: Any) -> Any:
+                memo = ctx.memo
+                if key in memo:
+                    return memo[key]
+                value = cell[0](ctx)  # type: ignore[misc]
+                memo[key] = value
+                return value
+            info.fn = ref
+        if info.state == "compiling":
+            return                  # a recursive reference: type unknown, closure ready
+        info.state = "compiling"
+        scope = Scope(context=info.node.context)
+        body, t = self.expr(info.node.expr, scope)
+        info.cell[0] = self.located(info.node, body)
+        info.type = t
+        info.state = "done"
+
+    # ------------------------------------------------------------ functions
+    def ensure_function(self, info: FunctionInfo) -> None:
+        if info.state != "new" or info.native is not None:
+            return
+        node = info.node
+        assert node is not None
+        info.state = "compiling"
+        if node.return_type is not None:
+            info.return_type = self.type_of_spec(node.return_type)
+        if node.external or node.body is None:
+            name = node.name
+
+            def external(ctx: Any) -> Any:
+                raise CqlRuntimeError(f"external function '{name}' has no implementation")
+            info.cell[0] = external
+        else:
+            names = {op.name: Binding(slot, t, "operand")
+                     for op, slot, t in zip(node.operands, info.slots, info.operand_types)}
+            scope = Scope(names=names, context=node.context)
+            body, t = self.expr(node.body, scope)
+            info.cell[0] = self.located(node, body)
+            if info.return_type is None:
+                info.return_type = t
+        info.state = "done"

@@ -1,0 +1,240 @@
+"""ActivityDefinition ``$apply``: one ActivityDefinition + the session -> one request resource.
+
+Each supported ``kind`` has a small builder that places the definition's elements where
+the R4 request resource keeps them (``productCodeableConcept`` ->
+``MedicationRequest.medicationCodeableConcept``, ``timing[x]`` ->
+``ServiceRequest.occurrence[x]``, ...).  ``kind: Procedure`` is proposed as a
+ServiceRequest (a Procedure records something done; the proposal to do it is a request).
+Then the ActivityDefinition's ``dynamicValue``s override elements by path; a failing one
+becomes an OperationOutcome issue linked from the resource through ``cqf-messages``."""
+from __future__ import annotations
+
+import copy
+from typing import Any, Callable, Sequence
+
+from fhirrules.reasoning.errors import ExpressionError
+from fhirrules.reasoning.expressions import evaluate_expression
+from fhirrules.reasoning.outcomes import link_messages
+from fhirrules.reasoning.paths import set_path
+from fhirrules.reasoning.session import ApplySession
+from fhirrules.reasoning.values import to_fhir
+
+TARGET_STATUS = "http://hl7.org/fhir/us/ecr/StructureDefinition/targetStatus"
+# Extensions that describe the definition itself, not the request made from it.
+_DEFINITION_ONLY = {"http://hl7.org/fhir/StructureDefinition/cqf-library",
+                    "http://hl7.org/fhir/StructureDefinition/cqf-knowledgeCapability",
+                    "http://hl7.org/fhir/StructureDefinition/cqf-knowledgeRepresentationLevel"}
+
+
+def canonical_of(resource: dict) -> str | None:
+    url = resource.get("url")
+    if url and resource.get("version"):
+        return f"{url}|{resource['version']}"
+    return url
+
+
+def _timing_to(prefix: str, ad: dict, out: dict) -> None:
+    """``timing[x]`` of the definition -> ``<prefix>[x]`` of the request."""
+    for suffix in ("Timing", "DateTime", "Period", "Range", "Duration", "Age"):
+        value = ad.get(f"timing{suffix}")
+        if value is not None and suffix in ("Timing", "DateTime", "Period"):
+            out[f"{prefix}{suffix}"] = copy.deepcopy(value)
+            return
+
+
+def _common_request(session: ApplySession, ad: dict, out: dict, *, subject_key: str = "subject",
+                    requester_key: str | None = "requester") -> None:
+    out[subject_key] = {"reference": session.subject_ref}
+    if session.encounter_ref:
+        out["encounter"] = {"reference": session.encounter_ref}
+    if requester_key and session.practitioner_ref:
+        out[requester_key] = {"reference": session.practitioner_ref}
+
+
+def _performers(session: ApplySession, ad: dict) -> list[dict]:
+    refs = []
+    for p in ad.get("participant") or ():
+        if p.get("type") == "practitioner" and session.practitioner_ref:
+            refs.append({"reference": session.practitioner_ref})
+        elif p.get("type") == "patient":
+            refs.append({"reference": session.subject_ref})
+    return refs
+
+
+def _medication_request(session: ApplySession, ad: dict, out: dict) -> None:
+    out.update(status="draft", intent="proposal")
+    if ad.get("doNotPerform") is not None:
+        out["doNotPerform"] = ad["doNotPerform"]
+    if "productCodeableConcept" in ad:
+        out["medicationCodeableConcept"] = copy.deepcopy(ad["productCodeableConcept"])
+    elif "productReference" in ad:
+        out["medicationReference"] = copy.deepcopy(ad["productReference"])
+    elif "code" in ad:
+        out["medicationCodeableConcept"] = copy.deepcopy(ad["code"])
+    _common_request(session, ad, out)
+    if ad.get("dosage"):
+        out["dosageInstruction"] = copy.deepcopy(ad["dosage"])
+    if ad.get("quantity"):
+        out["dispenseRequest"] = {"quantity": copy.deepcopy(ad["quantity"])}
+    performers = _performers(session, ad)
+    if performers:
+        out["performer"] = performers[0]
+
+
+def _service_request(session: ApplySession, ad: dict, out: dict) -> None:
+    out.update(status="draft", intent="proposal")
+    if ad.get("doNotPerform") is not None:
+        out["doNotPerform"] = ad["doNotPerform"]
+    out["code"] = copy.deepcopy(ad.get("code") or {"text": ad.get("title") or ad.get("name") or ad.get("id")})
+    if ad.get("quantity"):
+        out["quantityQuantity"] = copy.deepcopy(ad["quantity"])
+    _common_request(session, ad, out)
+    _timing_to("occurrence", ad, out)
+    if ad.get("bodySite"):
+        out["bodySite"] = copy.deepcopy(ad["bodySite"])
+    performers = _performers(session, ad)
+    if performers:
+        out["performer"] = performers
+
+
+def _communication_request(session: ApplySession, ad: dict, out: dict) -> None:
+    out["status"] = "draft"
+    if ad.get("doNotPerform") is not None:
+        out["doNotPerform"] = ad["doNotPerform"]
+    if ad.get("code"):
+        out["category"] = [copy.deepcopy(ad["code"])]
+    text = ad.get("description") or (ad.get("code") or {}).get("text") or ad.get("title")
+    if text:
+        out["payload"] = [{"contentString": text}]
+    _common_request(session, ad, out)
+    _timing_to("occurrence", ad, out)
+    # CommunicationRequest names its requester like the others; recipients come from participants
+    recipients = _performers(session, ad)
+    if recipients:
+        out["recipient"] = recipients
+
+
+def _task(session: ApplySession, ad: dict, out: dict) -> None:
+    status = next((e.get("valueString") or e.get("valueCode") for e in ad.get("extension") or ()
+                   if e.get("url") == TARGET_STATUS), None)
+    out.update(status=status or "draft", intent="proposal")
+    if ad.get("code"):
+        out["code"] = copy.deepcopy(ad["code"])
+    if ad.get("description"):
+        out["description"] = ad["description"]
+    out["for"] = {"reference": session.subject_ref}
+    if session.encounter_ref:
+        out["encounter"] = {"reference": session.encounter_ref}
+    if session.practitioner_ref:
+        out["requester"] = {"reference": session.practitioner_ref}
+
+
+def _nutrition_order(session: ApplySession, ad: dict, out: dict) -> None:
+    out.update(status="draft", intent="proposal", patient={"reference": session.subject_ref},
+               dateTime=_now_string(session))
+    if session.encounter_ref:
+        out["encounter"] = {"reference": session.encounter_ref}
+    if session.practitioner_ref:
+        out["orderer"] = {"reference": session.practitioner_ref}
+    if ad.get("code"):
+        out["oralDiet"] = {"type": [copy.deepcopy(ad["code"])]}
+
+
+def _device_request(session: ApplySession, ad: dict, out: dict) -> None:
+    out.update(status="draft", intent="proposal")
+    if "productCodeableConcept" in ad:
+        out["codeCodeableConcept"] = copy.deepcopy(ad["productCodeableConcept"])
+    elif "productReference" in ad:
+        out["codeReference"] = copy.deepcopy(ad["productReference"])
+    else:
+        out["codeCodeableConcept"] = copy.deepcopy(ad.get("code") or {"text": ad.get("title") or ad.get("id")})
+    _common_request(session, ad, out)
+    _timing_to("occurrence", ad, out)
+
+
+def _immunization_recommendation(session: ApplySession, ad: dict, out: dict) -> None:
+    vaccine = ad.get("productCodeableConcept") or ad.get("code") or {"text": ad.get("title") or ad.get("id")}
+    out.update(patient={"reference": session.subject_ref}, date=_now_string(session),
+               recommendation=[{"vaccineCode": [copy.deepcopy(vaccine)],
+                                "forecastStatus": {"coding": [{
+                                    "system": "http://terminology.hl7.org/CodeSystem/immunization-recommendation-status",
+                                    "code": "due"}]}}])
+
+
+def _now_string(session: ApplySession) -> str:
+    from fhirrules.reasoning.values import temporal_string
+    now = session.now
+    if isinstance(now, str):
+        return now
+    text = temporal_string(now) if now is not None else None
+    if text:
+        return text
+    import datetime as _dt
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+# kind -> (resourceType produced, builder, takes instantiatesCanonical as a list?)
+BUILDERS: dict[str, tuple[str, Callable[[ApplySession, dict, dict], None], str | None]] = {
+    "MedicationRequest": ("MedicationRequest", _medication_request, "list"),
+    "ServiceRequest": ("ServiceRequest", _service_request, "list"),
+    "Procedure": ("ServiceRequest", _service_request, "list"),
+    "CommunicationRequest": ("CommunicationRequest", _communication_request, None),
+    "Task": ("Task", _task, "single"),
+    "NutritionOrder": ("NutritionOrder", _nutrition_order, "list"),
+    "DeviceRequest": ("DeviceRequest", _device_request, "list"),
+    "ImmunizationRecommendation": ("ImmunizationRecommendation", _immunization_recommendation, None),
+}
+
+
+def build_activity(session: ApplySession, ad: dict, *, libraries: Sequence[str] = (),
+                   based_on: str | None = None, location: str = "") -> dict | None:
+    """The request resource ``ad`` proposes for the session's subject, or ``None`` (with
+    an issue recorded) when its kind is not one we can build."""
+    kind = ad.get("kind")
+    where = location or f"ActivityDefinition/{ad.get('id')}"
+    if kind not in BUILDERS:
+        session.report(f"outcome-{session.subject_ref.split('/')[-1]}", "error", "not-supported",
+                       f"ActivityDefinition kind {kind!r} is not supported", where)
+        return None
+    rtype, builder, instantiates = BUILDERS[kind]
+    out: dict[str, Any] = {"resourceType": rtype,
+                           "id": session.claim_id(rtype, ad.get("id") or kind.lower())}
+    exts = [copy.deepcopy(e) for e in ad.get("extension") or () if e.get("url") not in _DEFINITION_ONLY]
+    if exts:
+        out["extension"] = exts
+    canonical = canonical_of(ad)
+    if canonical and instantiates == "list":
+        out["instantiatesCanonical"] = [canonical]
+    elif canonical and instantiates == "single":
+        out["instantiatesCanonical"] = canonical
+    if based_on and rtype == "Task":   # Task.basedOn may point at any resource; R4 requests mostly may not
+        out["basedOn"] = [{"reference": based_on}]
+    builder(session, ad, out)
+    apply_dynamic_values(session, ad, out, list(ad.get("library") or ()) or list(libraries),
+                         target=out, location=where)
+    return out
+
+
+def apply_dynamic_values(session: ApplySession, definition: dict, resource: dict,
+                         libraries: Sequence[str], *, target: dict, location: str,
+                         path_prefix: str | None = None) -> None:
+    """Evaluate ``definition.dynamicValue`` and write each into ``target``.  With
+    ``path_prefix`` ('action') only paths under that prefix are taken, prefix removed."""
+    for n, dv in enumerate(definition.get("dynamicValue") or ()):
+        path = dv.get("path") or ""
+        if path_prefix is not None:
+            if not path.startswith(path_prefix + "."):
+                continue
+            while path.startswith(path_prefix + "."):   # 'action.action.title' in nested actions
+                path = path[len(path_prefix) + 1:]
+        elif path.startswith("action."):
+            continue
+        expr = dv.get("expression") or {}
+        try:
+            value = to_fhir(evaluate_expression(session, expr, libraries, resource))
+            set_path(target, path, value)
+        except ExpressionError as exc:
+            oid = session.report(f"outcome-{resource.get('id') or 'apply'}", "error", "exception",
+                                 str(exc), f"{location} dynamicValue[{n}] {dv.get('path')}",
+                                 expr.get("expression"))
+            link_messages(target, oid, contained=False)
