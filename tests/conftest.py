@@ -5,24 +5,13 @@ It is found at ``$FHIRRULES_SHARED`` or ``../shared`` beside the checkout; tests
 need it skip with a clear reason when it is absent (a user's fresh clone has none)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from fhirrules.conformance.shared import find_shared_dir
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def find_shared_dir() -> Path | None:
-    env = os.environ.get("FHIRRULES_SHARED")
-    candidates = [Path(env)] if env else []
-    candidates.append(PROJECT_ROOT.parent / "shared")
-    for c in candidates:
-        if c.is_dir():
-            return c
-    return None
-
-
 SHARED_DIR = find_shared_dir()
 
 

@@ -148,7 +148,11 @@ def _flatten(contains: list[dict]) -> list[dict]:
 
 
 def reasoner_requirements(reasoner: Any) -> Callable[[dict], list[DataRequirement]]:
-    """Data requirements of a plan through the reasoner's library texts (parsed here)."""
+    """Data requirements of a plan: the reasoner's own (``data_requirements(plan)``) when
+    it offers them, else parsed here from its library texts."""
+    own = getattr(reasoner, "data_requirements", None)
+    if callable(own):
+        return own
     texts_of = getattr(reasoner, "library_texts", None)
     by_name = getattr(reasoner, "library_text_by_name", None)
     if not callable(texts_of):

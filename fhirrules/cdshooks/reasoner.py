@@ -8,8 +8,6 @@ service and CLI import even while those packages are being built), and tests imp
 with small fakes."""
 from __future__ import annotations
 
-import dataclasses
-import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol, runtime_checkable
@@ -132,20 +130,36 @@ class ReasoningAdapter:
     # -- $apply -------------------------------------------------------------------------
     def apply(self, plan: dict, record: Any, *, now: Any, parameters: dict) -> AppliedPlan:
         try:
-            from fhirrules.reasoning.apply import ApplyRequest, apply_plan_definition
+            from fhirrules.reasoning.apply import apply_plan_definition
+            from fhirrules.reasoning.request import ApplyRequest
         except ImportError as exc:   # the reasoning layer is not there yet
             raise KnowledgeUnavailable(f"$apply is not available: {exc}") from exc
-        request = _build(ApplyRequest, record=record, now=now, parameters=parameters,
-                         patient_id=_patient_id(record))
-        result = apply_plan_definition(self.kb, plan, request)
-        return applied_from_result(result)
+        patient_id = _patient_id(record)
+        request = ApplyRequest(subject=f"Patient/{patient_id}" if patient_id else None, data=record,
+                               now=iso_now(now), parameters=dict(parameters))
+        return applied_from_result(apply_plan_definition(self.kb, plan, request))
+
+    def explain(self, plan: dict, record: Any, *, now: Any, parameters: dict,
+                fired_ids: set[str]) -> list:
+        from fhirrules.cdshooks.explain import explain_with_kb
+        return explain_with_kb(self.kb, plan, record, now=now, parameters=parameters, fired_ids=fired_ids)
 
     # -- data ---------------------------------------------------------------------------
     def record_from_resources(self, resources: list[dict], patient_id: str | None = None) -> Any:
-        builder = _record_builder()
-        if builder is None:
+        try:
+            from fhirrules.fhir.record import PatientRecord
+        except ImportError:
             return SimpleRecord(list(resources), patient_id)
-        return builder(resources)
+        return PatientRecord(resources, terminology=self.terminology(), source="prefetch")
+
+    def terminology(self) -> Any:
+        fn = getattr(self.kb, "terminology", None)
+        return fn() if callable(fn) else None
+
+    def load_patients(self, path: Path) -> Iterable[Any]:
+        """Patient records from a file or folder, read by the FHIR binding."""
+        from fhirrules.fhir.sources.load import load_patients
+        return load_patients(path, terminology=self.terminology())
 
     def add_resources(self, record: Any, resources: list[dict]) -> Any:
         if not resources:
@@ -205,45 +219,12 @@ def _patient_id(record: Any) -> str | None:
     return None
 
 
-def _build(cls: Any, **values: Any) -> Any:
-    """Construct ``cls`` from whichever of our values its signature accepts, under the
-    names the contract may use (``record``/``data``, ``subject``...)."""
-    aliases = {"record": ("record", "data", "patient_record", "patient"),
-               "now": ("now", "evaluation_time"),
-               "parameters": ("parameters", "params"),
-               "patient_id": ("patient_id", "subject")}
-    if dataclasses.is_dataclass(cls):
-        accepted = {f.name for f in dataclasses.fields(cls)}
-    else:
-        accepted = set(inspect.signature(cls).parameters)
-    kwargs = {}
-    for key, names in aliases.items():
-        for name in names:
-            if name in accepted and name not in kwargs:
-                value = values[key]
-                if name == "subject" and value is not None:
-                    value = f"Patient/{value}"
-                kwargs[name] = value
-                break
-    return cls(**kwargs)
-
-
-def _record_builder():
-    """The FHIR binding's constructor of a PatientRecord from resources, if it exists."""
-    candidates = [("fhirrules.fhir.sources.prefetch", ("record_from_resources", "from_resources")),
-                  ("fhirrules.fhir.sources.record", ("record_from_resources", "from_resources")),
-                  ("fhirrules.fhir.sources.bundle", ("record_from_resources",))]
-    import importlib
-    for module_name, names in candidates:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        for name in names:
-            fn = getattr(module, name, None)
-            if callable(fn):
-                return fn
-    return None
+def iso_now(now: Any) -> Any:
+    """``now`` as ISO 8601 text (what ``ApplyRequest.now`` accepts besides a CQL DateTime)."""
+    if hasattr(now, "isoformat"):
+        text = now.isoformat()
+        return text.replace("+00:00", "Z")
+    return now
 
 
 def default_knowledge_dirs() -> list[Path]:

@@ -1,8 +1,84 @@
-"""`fhirrules conformance` (not built yet: the owner of this command replaces this module)."""
+"""``fhirrules conformance cql [DIR]`` and ``fhirrules conformance fhirpath [FILE]``: run
+a conformance suite, print a table per file and end with exactly one line
+``N passed, M failed, K skipped``.  Failures are reported, not an exit error: the exit
+status is 0 whenever the suite ran, 2 when it could not run."""
 from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
 
 import typer
 
+conformance_app = typer.Typer(help="Run the CQL or FHIRPath conformance suites.", no_args_is_help=True)
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"fhirrules conformance: {message}".splitlines()[0], err=True)
+    raise typer.Exit(2)
+
+
+@conformance_app.command("cql")
+def cql(
+    suite: Optional[Path] = typer.Argument(None, help="Folder of cql-tests XML files (or one file). "
+                                           "Default: ../shared/conformance/cql-tests/cql, else under $FHIRRULES_SHARED."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write every result to this JSON file."),
+    write_xfail: Optional[Path] = typer.Option(None, "--write-xfail",
+                                               help="Write the ids of the tests that did not pass, with reasons "
+                                                    "(the format of tests/conformance/cql_xfail.txt)."),
+    show_failures: bool = typer.Option(False, "--failures", help="List each failing test."),
+) -> None:
+    """Run the CQL conformance tests (cqframework/cql-tests)."""
+    from rich.console import Console
+
+    from fhirrules.conformance.cql_suite import default_suite_dir, run_suite, xfail_lines
+    path = suite or default_suite_dir()
+    if path is None or not path.exists():
+        _fail(f"suite not found: {path or '../shared/conformance/cql-tests/cql (set FHIRRULES_SHARED)'}")
+    report = run_suite(path)
+    console = Console()
+    report.print_table(console, title="CQL conformance")
+    if show_failures:
+        for r in report.results:
+            if r.status == "failed":
+                console.print(f"[red]FAIL[/red] {r.file}::{r.group}::{r.name}: {r.expression!r} -> "
+                              f"{r.actual} ({r.error})", markup=True, highlight=False)
+    if json_out is not None:
+        report.write_json(json_out)
+    if write_xfail is not None:
+        lines = xfail_lines(report)
+        write_xfail.write_text("# CQL conformance tests that do not pass yet: test id<TAB>reason\n"
+                               "# Regenerate: fhirrules conformance cql --write-xfail tests/conformance/cql_xfail.txt\n"
+                               + "".join(line + "\n" for line in lines), encoding="utf-8")
+    typer.echo(report.summary_line())
+
+
+@conformance_app.command("fhirpath")
+def fhirpath(
+    suite: Optional[Path] = typer.Argument(None, help="FHIRPath test XML (default: "
+                                           "../shared/conformance/fhirpath/r4/tests-fhir-r4.xml)."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write every result to this JSON file."),
+) -> None:
+    """Run the FHIRPath conformance tests (HL7 FHIRPath R4 suite)."""
+    try:
+        from fhirrules.conformance.fhirpath_suite import run_suite  # type: ignore[import-not-found]
+    except ImportError as e:
+        _fail(f"the FHIRPath suite runner is not available ({e})")
+    from rich.console import Console
+    path = suite
+    if path is None:
+        here = Path.cwd() / ".." / "shared" / "conformance" / "fhirpath" / "r4" / "tests-fhir-r4.xml"
+        env = os.environ.get("FHIRRULES_SHARED")
+        alt = Path(env) / "conformance" / "fhirpath" / "r4" / "tests-fhir-r4.xml" if env else None
+        path = here if here.exists() else alt
+    if path is None or not path.exists():
+        _fail(f"suite not found: {path}")
+    report = run_suite(path)
+    report.print_table(Console(), title="FHIRPath conformance")
+    if json_out is not None:
+        report.write_json(json_out)
+    typer.echo(report.summary_line())
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.add_typer(conformance_app, name="conformance")

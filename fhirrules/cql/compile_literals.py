@@ -47,7 +47,7 @@ def literal_value(comp: Any, node: ast.Literal, negate: bool = False) -> tuple[A
             raise comp.error(node, f"Long literal {v} is outside the Long range", CqlSyntaxError)
         return Long(v), T.LONG
     if kind == "Decimal":
-        d = _decimal(comp, node, text)
+        d = _check_scale(comp, node, _decimal(comp, node, text), text)
         return (-d if negate else d), T.DECIMAL
     if kind == "String":
         return text, T.STRING
@@ -76,11 +76,20 @@ def _decimal(comp: Any, node: Any, text: Any) -> Decimal:
         d = Decimal(str(text))
     except InvalidOperation:
         raise comp.error(node, f"invalid number {text!r}", CqlSyntaxError) from None
+    if d.copy_abs() >= _DECIMAL_LITERAL_LIMIT:
+        raise comp.error(node, f"Decimal literal {text} is outside the Decimal range")
+    return d
+
+
+# A Decimal has 28 significant digits of which 8 after the point (spec: precision 28,
+# scale 8); literals beyond those are errors rather than silently rounded.
+_DECIMAL_LITERAL_LIMIT = Decimal(10) ** 28
+
+
+def _check_scale(comp: Any, node: Any, d: Decimal, text: Any) -> Decimal:
     exp = d.as_tuple().exponent
     if isinstance(exp, int) and exp < -8:
         raise comp.error(node, f"Decimal literal {text} has more than 8 digits after the point")
-    if abs(d) > T.DECIMAL_MAX:
-        raise comp.error(node, f"Decimal literal {text} is outside the Decimal range")
     return d
 
 
@@ -190,6 +199,13 @@ def compile_instance(comp: Any, node: ast.InstanceSelector, scope: Any) -> tuple
     return comp.located(node, model_instance), t
 
 
+def _codes(value: Any) -> list:
+    """A Concept's codes: a list, or one Code promoted to a list (implicit conversion)."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
 def _quantity(e: dict) -> Quantity:
     v = e.get("value")
     if v is not None and not isinstance(v, Decimal):
@@ -199,7 +215,7 @@ def _quantity(e: dict) -> Quantity:
 
 _SYSTEM_INSTANCES = {
     "Code": (lambda e: Code(e.get("code"), e.get("system"), e.get("version"), e.get("display")), T.CODE),
-    "Concept": (lambda e: Concept(list(e.get("codes") or []), e.get("display")), T.CONCEPT),
+    "Concept": (lambda e: Concept(_codes(e.get("codes")), e.get("display")), T.CONCEPT),
     "Quantity": (_quantity, T.QUANTITY),
     "Ratio": (lambda e: Ratio(e.get("numerator"), e.get("denominator")), T.RATIO),
     "ValueSet": (lambda e: ValueSetRef(e.get("id"), e.get("version"), e.get("codesystems"), e.get("name")),

@@ -4,6 +4,7 @@ three-valued logic (inline, so ``and``/``or`` short-circuit), ``between``, ``if`
 conversion of model values to System values when a System operator receives them."""
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, Callable, Optional
 
 from fhirrules.cql import ast
@@ -12,6 +13,7 @@ from fhirrules.cql.compile_literals import _common_type, const, literal_value
 from fhirrules.cql.errors import CqlRuntimeError
 from fhirrules.cql.types import typesys as T
 from fhirrules.cql.types.clinical import CodeSystemRef, ValueSetRef
+from fhirrules.cql.types.quantity import Quantity
 
 _NOT_FOUND = "no System operator '{op}' is available (operator registry)"
 
@@ -147,7 +149,11 @@ def compile_unary(comp: Any, node: ast.UnaryOp, scope: Any) -> tuple:
         raise comp.error(node, _NOT_FOUND.format(op=op))
     a = system_arg(comp, a, t)
     prec = node.precision
-    if prec is not None:
+    if prec is not None and op in ("Expand", "Collapse"):
+        # 'per day' arrives as a precision: the operators take a per-Quantity of 1 unit.
+        per = Quantity(Decimal(1), prec)
+        run = lambda ctx: fn(a(ctx), per)  # noqa: E731
+    elif prec is not None:
         run = lambda ctx: fn(a(ctx), precision=prec)  # noqa: E731
     else:
         run = lambda ctx: fn(a(ctx))  # noqa: E731
@@ -190,6 +196,10 @@ def compile_binary(comp: Any, node: ast.BinaryOp, scope: Any) -> tuple:
         if term is not None:
             return term
     _static_binary_checks(comp, node, at, bt)
+    if op in _LIST_POINT:
+        chosen = _list_point_overload(comp, node, a, at, b, bt)
+        if chosen is not None:
+            return chosen
     fn = operator(op)
     if fn is None:
         negated = {"NotEqual": "Equal", "NotEquivalent": "Equivalent"}.get(op)
@@ -205,6 +215,34 @@ def compile_binary(comp: Any, node: ast.BinaryOp, scope: Any) -> tuple:
     else:
         run = lambda ctx: fn(a(ctx), b(ctx))  # noqa: E731
     return comp.located(node, run), _binary_type(op, at, bt)
+
+
+# 'includes'/'included in' between a list and a single element are the list membership
+# operators (ELM Contains/In and their proper forms), chosen by the operands' types.
+_LIST_POINT = {"Includes": ("Contains", True), "ProperIncludes": ("ProperContains", True),
+               "IncludedIn": ("In", False), "ProperIncludedIn": ("ProperIn", False)}
+
+
+def _list_point_overload(comp: Any, node: Any, a: Callable, at: Any, b: Callable, bt: Any) -> Optional[tuple]:
+    point_name, list_left = _LIST_POINT[node.op]
+    list_t, point_t = (at, bt) if list_left else (bt, at)
+    if not isinstance(list_t, T.ListType) or isinstance(point_t, (T.ListType, T.IntervalType)):
+        return None
+    point_node = node.right if list_left else node.left
+    if point_t is None and isinstance(point_node, ast.Literal) and not node.op.startswith("Proper"):
+        return None     # an untyped null resolves to the list-list overload (result null)
+    whole, point = operator(node.op), operator(point_name)
+    if whole is None or point is None:
+        return None
+    a, b = system_arg(comp, a, at), system_arg(comp, b, bt)
+    if point_t is not None:
+        return comp.located(node, lambda ctx: point(a(ctx), b(ctx))), T.BOOLEAN
+
+    def choose(ctx: Any) -> Any:
+        x, y = a(ctx), b(ctx)
+        other = y if list_left else x
+        return (whole if type(other) is list else point)(x, y)
+    return comp.located(node, choose), T.BOOLEAN
 
 
 def _static_binary_checks(comp: Any, node: ast.BinaryOp, at: Any, bt: Any) -> None:

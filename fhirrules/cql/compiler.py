@@ -63,6 +63,7 @@ class LibState:
         self.parameters: dict[str, Any] = {}      # name -> ParamInfo
         self.terminology: dict[str, tuple[str, Any, Optional[CqlType]]] = {}  # name -> (kind, value, type)
         self.contexts: set[str] = {c.name for c in lib.contexts}
+        self.private: set[str] = set()            # names not visible to including libraries
 
 
 class Compiler:

@@ -133,15 +133,21 @@ STRING = pp.Regex(_STRING_RE).set_name("a string")
 STRING.set_parse_action(_unquote)
 
 
-def _word_class(excluded: frozenset[str], name: str) -> pp.ParserElement:
-    """A plain word not in ``excluded``, or any quoted identifier."""
-    def check(s: str, loc: int, toks: pp.ParseResults) -> str:
-        if toks[0] in excluded:
-            raise pp.ParseException(s, loc, f"Expected {name}, found keyword '{toks[0]}'")
-        return toks[0]
+_NAME_RE = r"[A-Za-z_][A-Za-z0-9_]*|" + _QUOTED_RE + "|" + _BACKTICK_RE
 
-    plain = pp.Regex(r"[A-Za-z_][A-Za-z0-9_]*").set_parse_action(check)
-    return (plain | QUOTED_IDENT).set_name(name)
+
+def _word_class(excluded: frozenset[str], name: str, prefix: str = "") -> pp.ParserElement:
+    """A plain word not in ``excluded``, or any quoted identifier (unquoted).  One regex
+    for both: identifiers are the most frequent token."""
+    def check(s: str, loc: int, toks: pp.ParseResults) -> str:
+        word = toks[0]
+        if word[0] in "\"`":
+            return unescape(word[1:-1], s, loc)
+        if word in excluded:
+            raise pp.ParseException(s, loc, f"Expected {name}, found keyword '{word}'")
+        return word
+
+    return pp.Regex(prefix + "(?:" + _NAME_RE + ")").set_parse_action(check).set_name(name)
 
 
 # identifier: no keyword at all (aliases, define names, let names)
@@ -153,7 +159,11 @@ MEMBER_NAME = _word_class(RESERVED - OBSOLETE_IDENTIFIERS, "a member name")
 # referentialOrTypeNameIdentifier
 TYPE_NAME = _word_class(RESERVED - TYPE_NAME_IDENTIFIERS, "a type name")
 # identifierOrFunctionIdentifier: every word
-ANY_NAME = (WORD | QUOTED_IDENT).set_name("a name")
+ANY_NAME = _word_class(frozenset(), "a name")
+# A query alias: an identifier that does not start the phrases 'on or', 'less than',
+# 'more than' (whose first words alone are not keywords).
+ALIAS = _word_class(STRICT_EXCLUDED, "an alias",
+                    r"(?!(?:on\s+or|less\s+than|more\s+than)(?![A-Za-z0-9_]))")
 
 
 def kw(word: str) -> pp.Keyword:

@@ -24,7 +24,7 @@ def action(fn: Callable[[str, int, list[Any]], Any]) -> Callable[[str, int, pp.P
     """Adapt ``fn(s, loc, tokens_as_list)`` to a pyparsing parse action.  The node is
     wrapped in a one-element list so that pyparsing never iterates over it."""
     def parse_action(s: str, loc: int, toks: pp.ParseResults) -> list[Any]:
-        return [fn(s, loc, toks.as_list() if False else list(toks))]
+        return [fn(s, loc, list(toks))]
     return parse_action
 
 
@@ -56,3 +56,9 @@ def markers(tokens: list[Any]) -> dict[str, Any]:
 def nodes(tokens: list[Any]) -> list[Any]:
     """The non-marker tokens."""
     return [t for t in tokens if not isinstance(t, Marker)]
+
+
+def comma_list(element: pp.ParserElement) -> pp.ParserElement:
+    """``element (',' element)*``; after a comma another element must follow, so a
+    dangling comma is reported at the missing item."""
+    return element + pp.ZeroOrMore(pp.Suppress(",") - element)

@@ -111,7 +111,7 @@ class Terminology:
         self.valuesets: dict[str, dict] = {}        # url, url|version, id, oid -> resource
         self.codesystems: dict[str, dict] = {}      # url, url|version -> resource
         self._expansions: dict[int, Expansion] = {}  # id(resource) -> expansion
-        self._remote_expansions: dict[str, Expansion] = {}
+        self._remote_expansions: dict[str, Expansion | str] = {}
         self.remote = remote
         self.warnings: list[str] = []
 
@@ -196,8 +196,14 @@ class Terminology:
         if self.remote is not None:
             cached = self._remote_expansions.get(vid)
             if cached is None:
-                cached = self.remote.expand(vid, None if isinstance(ref, str) else ref.version)
+                try:
+                    cached = self.remote.expand(vid, None if isinstance(ref, str) else ref.version)
+                except CqlRuntimeError as e:
+                    # remembered so that later codes go straight to $validate-code
+                    cached = e.message
                 self._remote_expansions[vid] = cached
+            if isinstance(cached, str):
+                raise CqlRuntimeError(f"value set {vid} cannot be expanded: {cached}")
             return cached
         raise CqlRuntimeError(f"value set {vid} cannot be expanded locally: {reason}")
 

@@ -33,11 +33,13 @@ def canonical_of(resource: dict) -> str | None:
     return url
 
 
-def _timing_to(prefix: str, ad: dict, out: dict) -> None:
-    """``timing[x]`` of the definition -> ``<prefix>[x]`` of the request."""
-    for suffix in ("Timing", "DateTime", "Period", "Range", "Duration", "Age"):
+def _timing_to(prefix: str, ad: dict, out: dict,
+               allowed: tuple[str, ...] = ("Timing", "DateTime", "Period")) -> None:
+    """``timing[x]`` of the definition -> ``<prefix>[x]`` of the request, for the types
+    the request allows (the others have no place there and are left out)."""
+    for suffix in allowed:
         value = ad.get(f"timing{suffix}")
-        if value is not None and suffix in ("Timing", "DateTime", "Period"):
+        if value is not None:
             out[f"{prefix}{suffix}"] = copy.deepcopy(value)
             return
 
@@ -107,7 +109,7 @@ def _communication_request(session: ApplySession, ad: dict, out: dict) -> None:
     if text:
         out["payload"] = [{"contentString": text}]
     _common_request(session, ad, out)
-    _timing_to("occurrence", ad, out)
+    _timing_to("occurrence", ad, out, ("DateTime", "Period"))
     # CommunicationRequest names its requester like the others; recipients come from participants
     recipients = _performers(session, ad)
     if recipients:
@@ -186,14 +188,39 @@ BUILDERS: dict[str, tuple[str, Callable[[ApplySession, dict, dict], None], str |
 }
 
 
+_TIMING_TO_OCCURRENCE = {"timingTiming": "occurrenceTiming", "timingDateTime": "occurrenceDateTime",
+                         "timingPeriod": "occurrencePeriod"}
+# ActivityDefinition element names -> where the generated request keeps them, so that
+# knowledge can write dynamicValue paths against the definition ('dosage[0].text').
+DEFINITION_PATHS: dict[str, dict[str, str]] = {
+    "MedicationRequest": {"dosage": "dosageInstruction", "productCodeableConcept": "medicationCodeableConcept",
+                          "productReference": "medicationReference", "quantity": "dispenseRequest.quantity"},
+    "ServiceRequest": {**_TIMING_TO_OCCURRENCE, "quantity": "quantityQuantity"},
+    "CommunicationRequest": {"timingDateTime": "occurrenceDateTime", "timingPeriod": "occurrencePeriod"},
+    "DeviceRequest": {**_TIMING_TO_OCCURRENCE, "productCodeableConcept": "codeCodeableConcept",
+                      "productReference": "codeReference"},
+}
+
+
+def target_path(resource_type: str, path: str) -> str:
+    """A dynamicValue path written against the ActivityDefinition, on the request."""
+    head, dot, rest = path.partition(".")
+    name, bracket, index = head.partition("[")
+    mapped = DEFINITION_PATHS.get(resource_type, {}).get(name)
+    if mapped is None:
+        return path
+    return mapped + (bracket + index) + (dot + rest)
+
+
 def build_activity(session: ApplySession, ad: dict, *, libraries: Sequence[str] = (),
-                   based_on: str | None = None, location: str = "") -> dict | None:
+                   based_on: str | None = None, location: str = "",
+                   outcome_id: str | None = None) -> dict | None:
     """The request resource ``ad`` proposes for the session's subject, or ``None`` (with
     an issue recorded) when its kind is not one we can build."""
     kind = ad.get("kind")
     where = location or f"ActivityDefinition/{ad.get('id')}"
     if kind not in BUILDERS:
-        session.report(f"outcome-{session.subject_ref.split('/')[-1]}", "error", "not-supported",
+        session.report(outcome_id or f"outcome-{ad.get('id')}", "error", "not-supported",
                        f"ActivityDefinition kind {kind!r} is not supported", where)
         return None
     rtype, builder, instantiates = BUILDERS[kind]
@@ -217,7 +244,7 @@ def build_activity(session: ApplySession, ad: dict, *, libraries: Sequence[str] 
 
 def apply_dynamic_values(session: ApplySession, definition: dict, resource: dict,
                          libraries: Sequence[str], *, target: dict, location: str,
-                         path_prefix: str | None = None) -> None:
+                         path_prefix: str | None = None, outcome_id: str | None = None) -> None:
     """Evaluate ``definition.dynamicValue`` and write each into ``target``.  With
     ``path_prefix`` ('action') only paths under that prefix are taken, prefix removed."""
     for n, dv in enumerate(definition.get("dynamicValue") or ()):
@@ -232,9 +259,12 @@ def apply_dynamic_values(session: ApplySession, definition: dict, resource: dict
         expr = dv.get("expression") or {}
         try:
             value = to_fhir(evaluate_expression(session, expr, libraries, resource))
+            if path_prefix is None:
+                path = target_path(target.get("resourceType", ""), path)
             set_path(target, path, value)
         except ExpressionError as exc:
-            oid = session.report(f"outcome-{resource.get('id') or 'apply'}", "error", "exception",
+            oid = session.report(outcome_id or f"outcome-{resource.get('id') or 'apply'}",
+                                 "error", "exception",
                                  str(exc), f"{location} dynamicValue[{n}] {dv.get('path')}",
                                  expr.get("expression"))
             link_messages(target, oid, contained=False)

@@ -34,16 +34,11 @@ class EngineBridge:
     def engine(self) -> Any:
         if self._engine is None:
             try:
-                from fhirrules.cql.engine import CqlEngine
+                # the binding's factory: the engine with the FHIR model and FHIRHelpers
+                from fhirrules.fhir.runner import new_engine
             except ImportError as exc:  # the engine is built in parallel; say so plainly
                 raise KnowledgeError(f"the CQL engine is not available ({exc})") from exc
-            models: dict[str, Any] = {}
-            try:
-                from fhirrules.fhir.model import FhirModel
-                models["FHIR"] = FhirModel()
-            except ImportError:
-                pass
-            self._engine = CqlEngine(library_paths=self._library_paths, models=models)
+            self._engine = new_engine(self._library_paths)
         return self._engine
 
     def register_library(self, name: str, version: str | None, text: str) -> None:
@@ -57,9 +52,13 @@ class EngineBridge:
 
     def new_context(self, *, data: Any, terminology: Any, parameters: dict[str, Any],
                     now: Any, patient: Any) -> Any:
+        kwargs = dict(data=data, terminology=terminology, parameters=parameters, now=now,
+                      context_values={"Patient": patient} if patient is not None else {})
+        make = getattr(self.engine, "context", None)   # carries the engine's model providers
+        if callable(make):
+            return make(**kwargs)
         from fhirrules.cql.context import EvaluationContext
-        return EvaluationContext(data=data, terminology=terminology, parameters=parameters,
-                                 now=now, context_values={"Patient": patient})
+        return EvaluationContext(**kwargs)
 
     def evaluate_define(self, library: Any, name: str, ctx: Any) -> Any:
         return library.evaluate_define(name, ctx)

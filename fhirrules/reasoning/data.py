@@ -53,7 +53,8 @@ def _same_id(resource_id: str | None, wanted: str, rtype: str) -> bool:
 class ResourceData:
     """A ``DataProvider`` over in-memory resource dicts, indexed by type."""
 
-    def __init__(self, resources: Iterable[dict] = ()) -> None:
+    def __init__(self, resources: Iterable[dict] = (), terminology: Any = None) -> None:
+        self.terminology = terminology
         self._by_type: dict[str, list[dict]] = {}
         self._seen: set[tuple[str, str]] = set()
         for r in resources:
@@ -85,10 +86,22 @@ class ResourceData:
         if context == "Patient" and context_value is not None:
             pid = context_value.get("id") if isinstance(context_value, dict) else str(context_value)
             found = [r for r in found if _in_patient(r, data_type, pid)]
-        if code_path and isinstance(codes, list):
-            wanted = {(c.system, c.code) for c in codes}
-            found = [r for r in found if _codes_of(r.get(code_path)) & wanted]
+        if codes is not None and code_path:
+            if isinstance(codes, list):
+                wanted = {(c.system, c.code) for c in codes}
+                found = [r for r in found if _codes_of(r.get(code_path)) & wanted]
+            elif self.terminology is not None:   # a ValueSetRef: ask the terminology per code
+                from fhirrules.cql.types.clinical import Code
+                found = [r for r in found
+                         if any(self.terminology.in_valueset(Code(c, s), codes)
+                                for s, c in _codes_of(r.get(code_path)))]
+            else:
+                raise ValueError(f"retrieve of {data_type} by value set needs a terminology provider")
         return list(found)
+
+    def resources(self) -> Iterator[dict]:
+        for items in self._by_type.values():
+            yield from items
 
 
 def _in_patient(resource: dict, rtype: str, pid: str) -> bool:
@@ -128,6 +141,25 @@ class MergedData:
         return first + rest
 
 
+def merge_prefetch(data: Any, extra: list[dict], terminology: Any) -> Any:
+    """One provider over ``data`` plus prefetch resources.  With the FHIR binding this is
+    a fresh ``PatientRecord`` (so coded retrieves keep its index); a resource present in
+    both (same type and id) is taken once, from ``data``."""
+    try:
+        from fhirrules.fhir.record import PatientRecord
+    except ImportError:
+        PatientRecord = None  # noqa: N806
+    listing = getattr(data, "resources", None) if data is not None else None
+    if PatientRecord is not None and (data is None or callable(listing)):
+        base = list(listing()) if callable(listing) else []
+        seen = {(r.get("resourceType"), r.get("id")) for r in base}
+        merged = base + [r for r in extra if (r.get("resourceType"), r.get("id")) not in seen]
+        return PatientRecord(merged, terminology=terminology if terminology is not None
+                             else getattr(data, "terminology", None))
+    extra_data = ResourceData(extra, terminology)
+    return extra_data if data is None else MergedData(data, extra_data)
+
+
 def prefetch_resources(prefetch: dict[str, Any] | None) -> list[dict]:
     """Resources of a CDS Hooks prefetch object (each value a resource, a Bundle or null)."""
     out: list[dict] = []
@@ -150,6 +182,14 @@ def find_resource(data: Any, rtype: str, rid: str) -> dict | None:
                 continue
             if hit is not None:
                 return hit
+    resolve = getattr(data, "resolve", None)      # the binding's PatientRecord
+    if callable(resolve):
+        try:
+            hit = resolve(f"{rtype}/{rid}")
+        except Exception:  # a provider whose resolve needs more than a reference
+            hit = None
+        if hit is not None:
+            return hit
     if isinstance(data, MergedData):
         return find_resource(data.extra, rtype, rid) or find_resource(data.base, rtype, rid)
     try:

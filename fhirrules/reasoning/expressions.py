@@ -15,6 +15,7 @@ When the primary expression fails or its language is unknown, the
 the caller turns them into OperationOutcome issues."""
 from __future__ import annotations
 
+import time
 from typing import Any, Sequence
 
 from fhirrules.reasoning.errors import ExpressionError, KnowledgeError
@@ -31,7 +32,17 @@ def evaluate_expression(session: ApplySession, expression: dict, libraries: Sequ
     """Evaluate one FHIR ``Expression`` for the session's subject.
 
     ``libraries`` are the canonical references the owning artifact declares;
-    ``resource`` is the resource being built (``%resource`` in FHIRPath)."""
+    ``resource`` is the resource being built (``%resource`` in FHIRPath).  The time spent
+    here is added to ``session.expression_seconds`` (evaluation vs. building, for tuning)."""
+    started = time.perf_counter()
+    try:
+        return _evaluate_with_fallback(session, expression, libraries, resource)
+    finally:
+        session.expression_seconds += time.perf_counter() - started
+
+
+def _evaluate_with_fallback(session: ApplySession, expression: dict, libraries: Sequence[str],
+                            resource: Any) -> Any:
     try:
         return _evaluate_one(session, expression, libraries, resource)
     except ExpressionError as first:

@@ -90,6 +90,7 @@ class KnowledgeBase:
         self._compile_errors: dict[int, Exception] = {}
         self._terminology: Any = None
         self._origins: dict[int, Path | None] = {}
+        self._loaded_files: set[Path] = set()
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -114,6 +115,9 @@ class KnowledgeBase:
                 self.add_file(f)
 
     def add_file(self, path: Path) -> None:
+        if path.resolve() in self._loaded_files:   # the same file named twice (dir + file)
+            return
+        self._loaded_files.add(path.resolve())
         try:
             doc = orjson.loads(path.read_bytes())
         except (OSError, orjson.JSONDecodeError) as exc:
@@ -308,14 +312,8 @@ class KnowledgeBase:
                 from fhirrules.fhir import terminology as term
             except ImportError:
                 return None
-            for factory in ("from_resources", "TerminologyProvider"):
-                fn = getattr(term, factory, None)
-                if fn is None:
-                    continue
-                try:
-                    self._terminology = fn(resources) if factory == "from_resources" \
-                        else fn.from_resources(resources)
-                    break
-                except Exception:  # the binding's API is still settling; try the next spelling
-                    continue
+            provider = term.Terminology()
+            for res in resources:
+                provider.add(res)
+            self._terminology = provider
         return self._terminology

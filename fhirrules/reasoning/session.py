@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fhirrules.reasoning.data import (MergedData, ResourceData, find_resource, only_patient_id,
+from fhirrules.reasoning.data import (ResourceData, find_resource, merge_prefetch, only_patient_id,
                                       prefetch_resources, split_reference)
 from fhirrules.reasoning.errors import ApplyInputError
 from fhirrules.reasoning.knowledge import KnowledgeBase
@@ -28,12 +28,12 @@ class ApplySession:
         self.kb = kb
         self.request = request
         data = request.data
+        self.terminology = request.terminology if request.terminology is not None else kb.terminology()
         extra = prefetch_resources(request.prefetch)
         if extra:
-            extra_data = ResourceData(extra)
-            data = extra_data if data is None else MergedData(data, extra_data)
+            data = merge_prefetch(data, extra, self.terminology)
         if data is None:
-            data = ResourceData()
+            data = ResourceData(terminology=self.terminology)
         self.data = data
         subject = request.subject or only_patient_id(data)
         if not subject:
@@ -46,11 +46,15 @@ class ApplySession:
         self.patient = find_resource(data, stype, sid) or {"resourceType": stype, "id": sid}
         self.encounter = self._lookup(self.encounter_ref)
         self.practitioner = self._lookup(self.practitioner_ref)
-        self.terminology = request.terminology if request.terminology is not None else kb.terminology()
+        if getattr(data, "terminology", False) is None:
+            # a PatientRecord loaded without value sets: retrieves by value set need ours
+            data.terminology = self.terminology
         self.outcomes = Outcomes()
         self._contexts: dict[int, Any] = {}
         self._used_ids: set[tuple[str, str]] = set()
-        self.now = request.now
+        self.now = _as_datetime(request.now)
+        self.expression_seconds = 0.0      # time inside condition/dynamicValue evaluation
+        self.variable_scopes: list[dict[str, Any]] = []   # action inputs, outermost first
 
     def _lookup(self, ref: str | None) -> dict | None:
         if not ref:
@@ -79,9 +83,18 @@ class ApplySession:
     # -------------------------------------------------------------- FHIRPath
     def fhirpath_variables(self, resource: Any) -> dict[str, Any]:
         variables: dict[str, Any] = dict(self.request.parameters or {})
+        for scope in self.variable_scopes:
+            variables.update(scope)
         variables.update({"context": self.patient, "subject": self.patient,
                           "patient": self.patient, "resource": resource if resource is not None else self.patient,
                           "practitioner": self.practitioner, "encounter": self.encounter})
+        # the $apply user context, for knowledge that tailors actions to who asks
+        r = self.request
+        for name, value in (("setting", r.setting), ("settingContext", r.setting_context),
+                            ("userType", r.user_type), ("userLanguage", r.user_language),
+                            ("userTaskContext", r.user_task_context)):
+            if value is not None:
+                variables[name] = value
         return variables
 
     # -------------------------------------------------------------- ids and issues
@@ -98,3 +111,20 @@ class ApplySession:
     def report(self, outcome_id: str, severity: str, code: str, message: str, location: str,
                expression: str | None = None) -> str:
         return self.outcomes.add(outcome_id, Issue(severity, code, message, location, expression))
+
+
+def _as_datetime(now: Any) -> Any:
+    """``now`` as the engine's DateTime (ISO text is accepted for convenience)."""
+    if not isinstance(now, str):
+        return now
+    try:
+        from fhirrules.fhir.temporal_adapter import parse_datetime
+    except ImportError:   # no engine types yet: keep the text (only the fake engine runs)
+        return now
+    try:
+        value = parse_datetime(now)
+    except Exception as exc:  # CqlRuntimeError for text that is not a FHIR dateTime
+        raise ApplyInputError(f"--now/now is not a date/time: {now!r}") from exc
+    if value is None:
+        raise ApplyInputError(f"--now/now is not a date/time: {now!r}")
+    return value

@@ -58,10 +58,33 @@ def quantity_values(a: Quantity, b: Quantity, mode: str = "equal") -> Optional[t
         return None
     if a.unit == b.unit:
         return a.value, b.value
-    bv = ucum.convert(b.value, b.unit, a.unit, mode)
-    if bv is None:
-        return None
-    return a.value, bv
+    f = ucum.conversion_factor(b.unit, a.unit, mode)
+    if f is None:
+        # offset units (Cel, [degF]): convert towards the finer scale (Cel -> [degF]
+        # multiplies by 1.8, exact; the other way divides by 1.8)
+        bv = ucum.convert(b.value, b.unit, a.unit, mode)
+        if bv is None:
+            return None
+        av = ucum.convert(a.value, a.unit, b.unit, mode)
+        if av is not None and abs(av) > abs(a.value):
+            return av, b.value
+        return a.value, bv
+    if mode == "equivalent":
+        # compare in the larger unit: the value converted from the smaller unit keeps
+        # its digits as decimals, so rounding to the less precise operand is fair
+        # (4 'g' ~ 4040 'mg' compares 4 with 4.040)
+        if f > 1:
+            back = ucum.conversion_factor(a.unit, b.unit, mode)
+            if back is not None:
+                return a.value * back, b.value
+        return a.value, b.value * f
+    if f < 1:
+        # convert the other way so the factor is >= 1 and usually exact (1 week vs 7
+        # days: 7 * 1 rather than 7 * 0.142857...)
+        back = ucum.conversion_factor(a.unit, b.unit, mode)
+        if back is not None:
+            return a.value * back, b.value
+    return a.value, b.value * f
 
 
 # ------------------------------------------------------------------------ equality
@@ -258,8 +281,25 @@ def NotEquivalent(a: Any, b: Any) -> bool:
     return not equivalent(a, b)
 
 
+def _uncertain_compare(a: Any, b: Any, test: Callable[[int], bool]) -> Optional[bool]:
+    """Ordering when one side is an uncertainty interval (``months between
+    DateTime(2005) and DateTime(2006, 7)`` is Interval[6, 18]): the answer is known when
+    every value of the range gives the same one."""
+    lo_a, hi_a = (a.low, a.high) if isinstance(a, Interval) else (a, a)
+    lo_b, hi_b = (b.low, b.high) if isinstance(b, Interval) else (b, b)
+    answers = {test(c) for c in (compare(lo_a, lo_b), compare(lo_a, hi_b),
+                                  compare(hi_a, lo_b), compare(hi_a, hi_b)) if c is not None}
+    if len(answers) != 1:
+        return None
+    # both extremes agree; values in between are ordered the same way
+    extremes = [compare(hi_a, lo_b), compare(lo_a, hi_b)]
+    return answers.pop() if None not in extremes else None
+
+
 def _ordered(test: Callable[[int], bool]) -> Callable[..., Optional[bool]]:
     def op(a: Any, b: Any, precision: Optional[str] = None) -> Optional[bool]:
+        if isinstance(a, Interval) != isinstance(b, Interval) and a is not None and b is not None:
+            return _uncertain_compare(a, b, test)
         c = compare(a, b, precision)
         return None if c is None else test(c)
     return op

@@ -34,7 +34,8 @@ class Concept:
     __slots__ = ("codes", "display")
 
     def __init__(self, codes: list[Code], display: Optional[str] = None) -> None:
-        self.codes = codes
+        # a selector may hand over one Code (`Concept { codes: Code {...} }`)
+        self.codes = [codes] if isinstance(codes, Code) else list(codes or [])
         self.display = display
 
     def __repr__(self) -> str:

@@ -24,7 +24,7 @@ DECIMAL_SCALE = 8
 DECIMAL_STEP = Decimal("0.00000001")
 DECIMAL_MAX = Decimal("99999999999999999999.99999999")
 DECIMAL_MIN = -DECIMAL_MAX
-# Values of 10**28 and beyond can never be represented.  The suite also accepts
+# Values beyond 10**28 can never be represented.  The suite also accepts
 # results between DECIMAL_MAX and 10**28 (28 integer digits), so overflow is
 # judged against this bound rather than DECIMAL_MAX.
 _DECIMAL_LIMIT = Decimal(10) ** 28
@@ -54,7 +54,7 @@ def fits_long(value: int) -> bool:
 def normalize_decimal(value: Decimal) -> Optional[Decimal]:
     """Round a Decimal result to at most 8 places; None when it cannot be represented."""
     try:
-        if not value.is_finite() or abs(value) >= _DECIMAL_LIMIT:
+        if not value.is_finite() or abs(value) > _DECIMAL_LIMIT:
             return None
         exp = value.as_tuple().exponent
         if isinstance(exp, int) and exp < -DECIMAL_SCALE:

@@ -27,6 +27,8 @@ UCUM_TO_CALENDAR = {v: k for k, v in CALENDAR_TO_UCUM.items()}
 # calendar approximations used only for equivalence (spec 04, Equivalent)
 _EQUIV_DAYS = {"year": Decimal(365), "month": Decimal(30), "a": Decimal(365), "mo": Decimal(30)}
 
+_CALENDAR = frozenset(CALENDAR_TO_UCUM) | {"year", "month"}
+
 _lock = threading.Lock()
 _registry: Any = None
 
@@ -71,6 +73,8 @@ def _ucum_factor(from_unit: str, to_unit: str) -> Optional[Decimal]:
     a, b = _pint_quantity(from_unit), _pint_quantity(to_unit)
     if a is None or b is None:
         return None
+    if _affine(from_unit, to_unit) is not None:
+        return None     # an offset scale (Cel, [degF]): no single factor
     try:
         mag = a.to(b.units).magnitude / b.magnitude
     except Exception:  # DimensionalityError, OffsetUnitCalculusError
@@ -78,6 +82,26 @@ def _ucum_factor(from_unit: str, to_unit: str) -> Optional[Decimal]:
     # pint works in floats: keep 15 significant digits so 0.01 stays 0.01
     d = Decimal(format(float(mag), ".15g"))
     return Decimal(int(d)) if d == d.to_integral_value() else d
+
+
+@lru_cache(maxsize=1024)
+def _affine(from_unit: str, to_unit: str) -> Optional[tuple[Decimal, Decimal]]:
+    """(scale, offset) for temperature-like units whose zero points differ; None for
+    ordinary multiplicative units (and for incompatible ones)."""
+    a, b = _pint_quantity(from_unit), _pint_quantity(to_unit)
+    if a is None or b is None:
+        return None
+    ureg = registry()
+    try:
+        zero = ureg.Quantity(0.0, a.units).to(b.units).magnitude / b.magnitude
+        one = ureg.Quantity(1.0, a.units).to(b.units).magnitude / b.magnitude
+    except Exception:
+        return None
+    if abs(zero) < 1e-12:
+        return None
+    # 12 significant digits: enough for any clinical scale, and drops float noise
+    scale, offset = (Decimal(format(float(one - zero), ".12g")), Decimal(format(float(zero), ".12g")))
+    return scale, offset
 
 
 def _strip_one(unit: str) -> str:
@@ -119,7 +143,12 @@ def convert(value: Decimal, from_unit: str, to_unit: str, mode: str = "equal") -
     """``value`` expressed in ``to_unit``; None when the units are not comparable."""
     f = conversion_factor(from_unit, to_unit, mode)
     if f is None:
-        return None
+        affine = _affine(_strip_one(from_unit), _strip_one(to_unit)) \
+            if _strip_one(from_unit) not in _CALENDAR and _strip_one(to_unit) not in _CALENDAR else None
+        if affine is None:
+            return None
+        scale, offset = affine
+        return value * scale + offset
     if f == 1:
         return value
     try:

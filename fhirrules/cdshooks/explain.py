@@ -1,0 +1,185 @@
+"""Why each rule fired or not, for one patient: the value of every applicability condition
+and of the CQL defines it depends on, and for a rule that did not fire the first condition
+that was false or null."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from fhirrules.cdshooks.triggers import action_hooks
+
+
+@dataclass
+class ConditionValue:
+    expression: str
+    language: str
+    value: Any = None
+    error: str | None = None
+
+    @property
+    def holds(self) -> bool:
+        return self.error is None and self.value is True
+
+
+@dataclass
+class RuleExplanation:
+    rule_id: str
+    title: str
+    plan: str
+    hooks: list[str]
+    fired: bool
+    conditions: list[ConditionValue] = field(default_factory=list)
+    defines: dict[str, Any] = field(default_factory=dict)     # name -> value (or error text)
+    error: str | None = None
+
+    @property
+    def first_failing(self) -> ConditionValue | None:
+        return next((c for c in self.conditions if not c.holds), None)
+
+
+def rule_ids(plans: Iterable[dict]) -> list[str]:
+    return [a["id"] for p in plans for a in p.get("action") or [] if a.get("id")]
+
+
+def applicability(action: dict) -> list[dict]:
+    return [c for c in action.get("condition") or [] if c.get("kind") == "applicability"
+            and isinstance(c.get("expression"), dict)]
+
+
+def describe(value: Any, limit: int = 160) -> str:
+    """A value as short readable text: null, booleans, numbers, FHIR resources by id."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict) and value.get("resourceType"):
+        return f"{value['resourceType']}/{value.get('id', '?')}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[] (empty)"
+        inner = ", ".join(describe(v, 40) for v in list(value)[:5])
+        more = f", … {len(value) - 5} more" if len(value) > 5 else ""
+        return _cut(f"[{inner}{more}] ({len(value)})", limit)
+    text = None
+    for method in ("cql_str",):
+        fn = getattr(value, method, None)
+        if callable(fn):
+            try:
+                text = fn()
+            except Exception:   # a value type that cannot print itself: fall back to str
+                text = None
+    if text is None:
+        try:
+            from fhirrules.fhir.json_values import to_json_value
+            converted = to_json_value(value)
+            text = str(converted) if not isinstance(converted, (dict, list)) else _json(converted)
+        except Exception:
+            text = str(value)
+    return _cut(text, limit)
+
+
+def _json(value: Any) -> str:
+    import json
+    return json.dumps(value, default=str)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def explain_with_kb(kb: Any, plan: dict, record: Any, *, now: Any, parameters: dict,
+                    fired_ids: set[str]) -> list[RuleExplanation]:
+    """The real implementation over ``fhirrules.reasoning`` (one apply session per plan)."""
+    from fhirrules.reasoning.apply import ApplyRequest  # noqa: F401  (same import path as apply)
+    from fhirrules.reasoning.expressions import evaluate_expression
+    from fhirrules.reasoning.session import ApplySession
+
+    from fhirrules.cdshooks.reasoner import _patient_id, iso_now
+    patient_id = _patient_id(record)
+    session = ApplySession(kb, ApplyRequest(subject=f"Patient/{patient_id}" if patient_id else None,
+                                            data=record, now=iso_now(now), parameters=dict(parameters)))
+    libraries = plan.get("library") or []
+    deps = _DefineGraph(kb, libraries)
+    out = []
+    for action in plan.get("action") or []:
+        explanation = RuleExplanation(action.get("id") or "?", action.get("title") or "",
+                                      plan.get("url") or plan.get("id") or "", sorted(action_hooks(action)),
+                                      fired=(action.get("id") in fired_ids))
+        for cond in applicability(action):
+            expr = cond["expression"]
+            cv = ConditionValue(expr.get("expression") or "", expr.get("language") or "")
+            try:
+                cv.value = evaluate_expression(session, expr, libraries)
+            except Exception as exc:   # ExpressionError names the define and the CQL error
+                cv.error = str(exc).splitlines()[0]
+            explanation.conditions.append(cv)
+            if cv.language.split(";")[0] in ("text/cql-identifier", "text/cql.identifier", "text/cql-name"):
+                for name in deps.dependencies(cv.expression):
+                    if name not in explanation.defines:
+                        explanation.defines[name] = deps.evaluate(session, name)
+        out.append(explanation)
+    return out
+
+
+class _DefineGraph:
+    """The defines a define refers to (transitively), from the parsed library text."""
+
+    def __init__(self, kb: Any, libraries: list[str]) -> None:
+        self.kb = kb
+        self.libraries = libraries
+        self._refs: dict[str, list[str]] | None = None
+        self._lib: Any = None
+
+    def _load(self) -> dict[str, list[str]]:
+        if self._refs is not None:
+            return self._refs
+        self._refs = {}
+        try:
+            from fhirrules.cql import ast
+            from fhirrules.cql.grammar import parse_library
+
+            from fhirrules.cdshooks.data_requirements import iter_nodes
+            library = self.kb.library_resource(self.libraries[0]) if self.libraries else None
+            text = self.kb.library_cql(library) if library is not None else None
+            if not text:
+                return self._refs
+            self._lib = library
+            parsed = parse_library(text, source_name=str(self.libraries[0]))
+            names = {s.name for s in parsed.statements if isinstance(s, ast.ExpressionDef)}
+            for statement in parsed.statements:
+                if isinstance(statement, ast.ExpressionDef):
+                    found = []
+                    for node in iter_nodes(statement.expr):
+                        if isinstance(node, ast.Identifier) and node.name in names and node.name not in found:
+                            found.append(node.name)
+                    self._refs[statement.name] = found
+        except Exception:   # explanations degrade to conditions only; never fail the command
+            self._refs = {}
+        return self._refs
+
+    def dependencies(self, name: str) -> list[str]:
+        refs = self._load()
+        order: list[str] = []
+        stack = list(reversed(refs.get(name, [])))
+        while stack:
+            current = stack.pop()
+            if current in order or current == name:
+                continue
+            order.append(current)
+            stack.extend(reversed(refs.get(current, [])))
+        return order
+
+    def evaluate(self, session: Any, name: str) -> Any:
+        try:
+            compiled = self.kb.compiled_library(self._lib)
+            return self.kb.bridge.evaluate_define(compiled, name, session.cql_context(self._lib, compiled))
+        except Exception as exc:
+            return _Failed(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+
+class _Failed:
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def cql_str(self) -> str:
+        return f"error: {self.message}"

@@ -1,0 +1,146 @@
+"""The CQL 1.5 parser: CQL text -> ``ast`` nodes, with pyparsing.
+
+Public API::
+
+    parse_library(text, source_name="<cql>") -> ast.Library
+    parse_expression(text, source_name="<cql>") -> ast.Expr
+
+Both raise ``CqlSyntaxError`` (with line, column, source name and the source line) on
+bad input and nothing else.  The grammar is split by topic: ``grammar_lexical`` (words,
+literals' tokens, comments), ``grammar_literals``, ``grammar_types``, ``grammar_terms``
+(selectors, invocations), ``grammar_queries`` (retrieve, query clauses),
+``grammar_timing`` (timing phrases), ``grammar_expressions`` (precedence levels) and
+``grammar_library`` (definitions).  The grammar object is built once, on first use; no
+parse state is kept between calls.
+"""
+from __future__ import annotations
+
+import re
+import sys
+import threading
+from typing import Optional
+
+import pyparsing as pp
+
+from . import ast
+from .errors import CqlError, CqlSyntaxError
+from .grammar_lexical import blank_comments
+
+# Deeply nested CQL recurses through every precedence level (~70 Python frames per
+# nesting level); the default limit of 1000 would stop at about a dozen levels.
+_RECURSION_LIMIT = 20000
+
+_lock = threading.Lock()
+_grammar: Optional[tuple[pp.ParserElement, pp.ParserElement]] = None
+
+
+def _build() -> tuple[pp.ParserElement, pp.ParserElement]:
+    from .grammar_expressions import ExpressionGrammar
+    from .grammar_library import build_library
+
+    grammar = ExpressionGrammar()
+    library = build_library(grammar)
+    expression = grammar.expression + pp.StringEnd().set_name("the end of the expression")
+    for element in (library, expression):
+        # Column numbers must count a tab as one character, like the source.
+        element.parse_with_tabs()
+    return library, expression
+
+
+def _elements() -> tuple[pp.ParserElement, pp.ParserElement]:
+    global _grammar
+    if _grammar is None:
+        with _lock:
+            if _grammar is None:
+                _grammar = _build()
+    return _grammar
+
+
+def parse_library(text: str, source_name: str = "<cql>") -> ast.Library:
+    """Parse a whole CQL library."""
+    library, _ = _elements()
+    lib = _parse(library, text, source_name)
+    lib.source_name = source_name
+    return lib
+
+
+def parse_expression(text: str, source_name: str = "<cql>") -> ast.Expr:
+    """Parse one CQL expression (e.g. a ``text/cql-expression`` or a test case)."""
+    _, expression = _elements()
+    return _parse(expression, text, source_name)
+
+
+def _parse(element: pp.ParserElement, text: str, source_name: str):
+    if not isinstance(text, str):
+        raise CqlSyntaxError(f"CQL source must be text, not {type(text).__name__}",
+                             None, None, source_name)
+    if sys.getrecursionlimit() < _RECURSION_LIMIT:
+        sys.setrecursionlimit(_RECURSION_LIMIT)
+    try:
+        clean = blank_comments(text, source_name)
+        return element.parse_string(clean, parse_all=True)[0]
+    except CqlError:
+        raise
+    except pp.ParseBaseException as exc:
+        raise _syntax_error(exc, text, source_name) from None
+    except RecursionError:
+        raise CqlSyntaxError("expression nested too deeply to parse", 1, 1, source_name,
+                             _line(text, 1)) from None
+
+
+def _line(text: str, line: int) -> str:
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def _found(text: str, loc: int) -> str:
+    """A short description of what is at ``loc``."""
+    if loc >= len(text) or not text[loc:].strip():
+        return "the end of the text"
+    rest = text[loc:].lstrip()
+    m = re.match(r"[A-Za-z_][A-Za-z0-9_]*|'[^'\n]*'?|\"[^\"\n]*\"?|@[\w:.+-]*|[0-9.]+|\S", rest)
+    token = m.group() if m else rest[:1]
+    return repr(token[:30])
+
+
+def _syntax_error(exc: pp.ParseBaseException, text: str, source_name: str) -> CqlSyntaxError:
+    loc = min(exc.loc, len(text))
+    # Point at the offending token, not at the whitespace before it.
+    while loc < len(text) and text[loc] in " \t\r\n":
+        loc += 1
+    if loc >= len(text) and text:
+        loc = len(text.rstrip())
+    line = text.count("\n", 0, loc) + 1
+    col = loc - text.rfind("\n", 0, loc)
+    return CqlSyntaxError(_message(exc, text, loc), line, col, source_name, _line(text, line))
+
+
+def _message(exc: pp.ParseBaseException, text: str, loc: int) -> str:
+    raw = str(exc.msg)
+    if isinstance(exc, pp.ParseFatalException) and not raw.startswith("Expected"):
+        return raw   # our own messages (literal out of range, bad escape...)
+    expected = raw[len("Expected "):] if raw.startswith("Expected ") else raw
+    expected = expected.split(", found")[0]
+    expected = _plain(expected)
+    return f"expected {expected}, found {_found(text, loc)}"
+
+
+def _plain(expected: str) -> str:
+    """pyparsing describes expectations in grammar notation; say it in words."""
+    expected = expected.strip()
+    m = re.fullmatch(r"(?:Keyword )?'(.+)'", expected)
+    if m:
+        return f"'{m.group(1)}'"
+    if expected in ("end of text", "StringEnd"):
+        return "the end of the text"
+    if expected.startswith("{"):
+        # an alternation of keyword phrases: {{'or' 'before'} | {'or' 'after'} | 'as'}
+        body = expected[1:-1]
+        choices = [" ".join(re.findall(r"'([^']+)'", alt)) for alt in body.split(" | ")]
+        if all(choices) and not re.search(r"[A-Za-z]{3,}:", body) and len(choices) > 1:
+            quoted = [f"'{c}'" for c in choices]
+            return ", ".join(quoted[:-1]) + " or " + quoted[-1]
+        return "an expression"
+    if expected.startswith("[") or len(expected) > 60:
+        return "an expression"
+    return expected

@@ -1,0 +1,1 @@
+"""Generator of the PlanDefinition and ActivityDefinition JSON (see build_plandefinitions.py)."""

@@ -1,0 +1,27 @@
+"""The shape of one rule in the rule tables (one top-level PlanDefinition action)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Hooks (named-event triggers).  Assessment rules also speak on order-select so that an
+# ordering clinician sees them (scenario S14); order checks run on order-select/sign.
+ASSESS = ("patient-view", "order-select")
+ORDER = ("order-select", "order-sign")
+ALL = ("patient-view", "order-select", "order-sign")
+
+
+@dataclass
+class Rule:
+    id: str                      # the knowledge-spec rule id, e.g. "A.5"
+    title: str                   # card summary (< 140 characters)
+    priority: str                # routine -> info, urgent -> warning, stat -> critical
+    hooks: tuple[str, ...]
+    applies: str                 # CQL define of the plan's library (text/cql-identifier)
+    evidence: str                # E1..E7 or EX
+    evidence_note: str           # the rest of the "Evidence: E3, ..." line
+    body: str                    # static Markdown detail (dynamic detail overrides it)
+    quotes: list[tuple[str, str]] = field(default_factory=list)   # (source key, sentence)
+    docs: list[str] = field(default_factory=list)                 # extra documentation sources
+    dyn: dict[str, str] = field(default_factory=dict)             # title/description/priority -> define
+    children: list[tuple[str, str | None]] = field(default_factory=list)  # (ActivityDefinition id, condition define)
+    selection: str | None = None
