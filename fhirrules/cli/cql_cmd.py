@@ -113,12 +113,29 @@ def run(library: Path, data: str, library_path: list[Path], valuesets: list[Path
         else:
             _render_table(console, label, results, error)
 
+    shown: set[str] = set()
+    limit = 20
+
+    def warn(record: Any) -> None:
+        # data problems the reader tolerated (unknown elements, numeric codes): on stderr
+        # so that stdout stays machine-readable
+        for w in getattr(record, "warnings", ()):
+            if w in shown:
+                continue
+            shown.add(w)
+            if len(shown) <= limit:
+                typer.echo(f"warning: {w}", err=True)
+
     emit(0, first)
+    warn(first)
     try:
         for i, record in enumerate(records, start=1):
             emit(i, record)
+            warn(record)
     except CqlError as e:
         _fail(str(e))
+    if len(shown) > limit:
+        typer.echo(f"warning: ... and {len(shown) - limit} more", err=True)
     return 0
 
 

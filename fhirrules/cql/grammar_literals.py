@@ -100,7 +100,17 @@ def _temporal(kind: str):
 TIME_LITERAL = pp.Regex("(?>" + TIME_RE + r")(?![0-9A-Za-z_:])").set_parse_action(_temporal("Time"))
 DATE_TIME_LITERAL = pp.Regex("(?>" + DATE_TIME_RE + r")(?![0-9A-Za-z_:])").set_parse_action(
     _temporal("DateTime"))
-TEMPORAL = (TIME_LITERAL | DATE_TIME_LITERAL).set_name("a date/time literal")
+
+
+def _time_offset(s: str, loc: int, toks: pp.ParseResults) -> None:
+    raise pp.ParseFatalException(
+        s, loc, f"a Time literal cannot carry a time-zone offset: '{toks[0]}'")
+
+
+# '@T06Z' is not CQL 1.5 (only DateTime literals have offsets): say so plainly.
+TIME_WITH_OFFSET = pp.Regex("(?>" + TIME_RE + r")(?:Z|[+-][0-9]{2}:[0-9]{2})").set_parse_action(
+    _time_offset)
+TEMPORAL = (TIME_WITH_OFFSET | TIME_LITERAL | DATE_TIME_LITERAL).set_name("a date/time literal")
 
 BOOLEAN = (kw("true").set_parse_action(lambda s, loc, t: [at(ast.Literal("Boolean", True), s, loc)])
            | kw("false").set_parse_action(

@@ -74,6 +74,8 @@ def from_json(value: Any, spec: Optional[ast.TypeSpec]) -> Any:
             return conv(value)
         except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as e:
             raise CqlSemanticError(f"{value!r} is not a {_named(spec)} ({e})") from None
+        except CqlError as e:
+            raise CqlSemanticError(f"{value!r} is not a {_named(spec)} ({e.message})") from None
     return _untyped(value)
 
 

@@ -15,7 +15,7 @@ import orjson
 from fhirrules.cql.errors import CqlSemanticError
 from fhirrules.fhir.helpers import register_fhirhelpers
 from fhirrules.fhir.model import MODEL
-from fhirrules.fhir.parameters import parameter_value
+from fhirrules.fhir.parameters import from_json, parameter_value
 from fhirrules.fhir.temporal_adapter import parse_datetime
 
 
@@ -39,6 +39,12 @@ def new_engine(library_paths: Sequence[Path] = ()) -> Any:
     engine = CqlEngine(library_paths=list(library_paths), models={"FHIR": MODEL})
     register_fhirhelpers(engine)
     return engine
+
+
+def json_to_cql(value: Any) -> Any:
+    """A JSON value -> CQL value by its shape (kept for callers of the first API; typed
+    conversion is ``parameters.from_json``)."""
+    return from_json(value, None)
 
 
 class CqlRunner:

@@ -143,3 +143,10 @@ def test_strings_add() -> None:
     assert ar.Add("a", "b") == "ab"
     with pytest.raises(CqlRuntimeError):
         ar.Add("a", 1)
+
+
+def test_boundaries_of_quantities_and_integers() -> None:
+    assert ar.LowBoundary(Q("1.587", "cm"), 8) == Q("1.58700000", "cm")
+    assert ar.HighBoundary(Q("1.587", "cm"), 8) == Q("1.58799999", "cm")
+    assert ar.HighBoundary(1, 2) == D("1.99")
+    assert ar.LowBoundary(D("-1.587"), 8) == D("-1.58799999")

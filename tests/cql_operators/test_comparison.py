@@ -149,3 +149,16 @@ def test_elm_wrappers() -> None:
     assert Equal(1, 1) is True and NotEqual(1, 2) is True
     assert Equivalent(None, None) is True
     assert GreaterOrEqual(0, 0) is True
+
+
+def test_quantity_equivalence_uses_the_coarser_unit() -> None:
+    assert equivalent(Q(4, "g"), Q(4040, "mg")) is True
+    assert equivalent(Q(4040, "mg"), Q(4, "g")) is True
+    assert equivalent(Q("4.2", "g"), Q(4100, "mg")) is False
+    assert equivalent(Q(4, "g"), Q(5000, "mg")) is False
+
+
+def test_temperatures() -> None:
+    assert equal(Q(37, "Cel"), Q("98.6", "[degF]")) is True
+    assert equal(Q("98.6", "[degF]"), Q(37, "Cel")) is True
+    assert Greater(Q(38, "Cel"), Q("98.6", "[degF]")) is True

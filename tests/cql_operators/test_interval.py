@@ -141,3 +141,11 @@ def test_expand_dates_and_times() -> None:
     hours = iv.Expand(I(Time(10, 0), Time(12, 30)), precision="hour")
     assert [t.cql_str() for t in hours] == ["@T10", "@T11", "@T12"]
     assert iv.Expand(I(Time(10), Time(10)), Quantity(1, "minute")) == []
+
+
+def test_collapse_per_month_merges_within_the_unit() -> None:
+    jan = I(Date(2012, 1, 1), Date(2012, 1, 15))
+    feb = I(Date(2012, 2, 20), Date(2012, 2, 25))
+    assert len(iv.Collapse([jan, feb])) == 2
+    merged = iv.Collapse([jan, feb], Quantity(1, "month"))
+    assert [(a.low.cql_str(), a.high.cql_str()) for a in merged] == [("@2012-01-01", "@2012-02-25")]

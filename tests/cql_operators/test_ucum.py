@@ -70,3 +70,9 @@ def test_factors_are_cached() -> None:
     for _ in range(2000):
         ucum.conversion_factor("mmol/L", "umol/L")
     assert time.perf_counter() - start < 0.5
+
+
+def test_offset_units_convert_affinely() -> None:
+    assert ucum.convert(Decimal(100), "Cel", "[degF]") == Decimal(212)
+    assert ucum.convert(Decimal(0), "Cel", "K") == Decimal("273.15")
+    assert ucum.conversion_factor("Cel", "K") is None      # no single factor exists

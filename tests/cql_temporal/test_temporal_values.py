@@ -252,3 +252,13 @@ def test_tables_name_the_elm_operators() -> None:
     assert isinstance(OPERATORS["Today"](L("@2014-01-01T10:00")), Date)
     assert isinstance(OPERATORS["TimeOfDay"](L("@2014-01-01T10:00")), Time)
     assert isinstance(OPERATORS["DateTime"](2014), DateTime)
+
+
+def test_with_offset_keeps_the_instant() -> None:
+    v = L("@2014-01-01T23:30:00.000-05:00")
+    moved = v.with_offset(Decimal("1"))
+    assert text(moved) == "@2014-01-02T05:30:00.000+01:00"
+    assert moved.cql_compare(v) == 0
+    assert text(L("@2014-01-01T").with_offset(2)) == "@2014-01-01T+02:00"
+    with pytest.raises(CqlRuntimeError):
+        L("@0001-01-01T00:00:00.000Z").with_offset(-5)

@@ -52,7 +52,6 @@ def files(tmp_path: Path) -> dict:
     libs.mkdir()
     (libs / "Shared.json").write_text(json.dumps({"resourceType": "Library", "name": "Shared", "version": "2.0",
         "content": [{"contentType": "text/cql", "data": base64.b64encode(SHARED.encode()).decode()}]}))
-    (libs / "Shared.cql").write_text(SHARED)
     bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": r} for r in [
         {"resourceType": "Patient", "id": "p1", "gender": "male", "birthDate": "1960-05-02"},
         obs("o1", "p1", 1.3, "2019-04-01T00:00:00Z"), obs("o2", "p1", 0.9, "2020-04-01T00:00:00Z"),
@@ -148,3 +147,23 @@ def test_user_fhirhelpers_takes_precedence(files):
         "define function ToConcept(c FHIR.CodeableConcept): 'user helpers'\n")
     result = run(*base_args(files), "--format", "json", "--expression", "FH.ToConcept(First(\"Creatinine\").code)")
     assert json.loads(result.stdout.splitlines()[0])["results"] == {'FH.ToConcept(First("Creatinine").code)': "user helpers"}
+
+
+def test_json_parameter_converted_to_declared_type(files):
+    args = base_args(files)
+    i = args.index("--param")
+    args[i + 1] = 'Measurement Period={"low": "2020-01-01T00:00:00.000", "high": "2020-12-31T23:59:59.999"}'
+    result = run(*args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    p1 = json.loads(result.stdout.splitlines()[0])["results"]
+    assert p1["In period"] == [{"resourceType": "Observation", "id": "o2"}]
+
+
+def test_data_warnings_go_to_stderr(files):
+    data = json.loads(files["data"].read_text())
+    data["entry"][0]["resource"]["shoeSize"] = 44
+    files["data"].write_text(json.dumps(data))
+    result = run(*base_args(files), "--format", "json")
+    assert result.exit_code == 0
+    assert "unknown element 'shoeSize' ignored" in result.stderr
+    assert all(json.loads(line)["patient"] for line in result.stdout.splitlines())

@@ -3,7 +3,6 @@ ignored; an aggregate over no (non-null) values is null, except Count (0), AllTr
 and AnyTrue (false)."""
 from __future__ import annotations
 
-from collections import Counter
 from decimal import Decimal, localcontext
 from functools import cmp_to_key
 from typing import Any, Callable, Optional

@@ -13,7 +13,6 @@ from fhirrules.cql.types.clinical import Code, Concept
 from fhirrules.cql.types.interval import Interval
 from fhirrules.cql.types.quantity import Quantity
 from fhirrules.cql.types.ratio import Ratio
-from fhirrules.cql.types.tuple import CqlTuple
 
 
 def is_temporal(x: Any) -> bool:

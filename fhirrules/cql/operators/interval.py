@@ -21,7 +21,7 @@ from typing import Any, Callable, Optional
 from fhirrules.cql.errors import CqlRuntimeError
 from fhirrules.cql.operators import arithmetic as ar
 from fhirrules.cql.operators.comparison import compare, equivalent, is_temporal
-from fhirrules.cql.operators.logical import and3, not3, or3
+from fhirrules.cql.operators.logical import and3, or3
 from fhirrules.cql.types.interval import Interval
 from fhirrules.cql.types.quantity import Quantity
 
@@ -425,8 +425,12 @@ def Except(a: Optional[Interval], b: Optional[Interval]) -> Optional[Interval]:
 
 # -------------------------------------------------------------- collapse/expand
 def Collapse(intervals: Optional[list], per: Any = None) -> Optional[list]:
-    """Merge overlapping or meeting intervals into a sorted list of disjoint ones; a
-    ``per`` quantity also merges across gaps no larger than it."""
+    """Merge overlapping or meeting intervals into a sorted list of disjoint ones.
+
+    ``per`` sets the granularity: two intervals also merge when the next one starts
+    no later than ``per`` after the current one ends, compared at ``per``'s unit for
+    dates and times.  This approximates the spec's partitions aligned on the first
+    start (09-b, Collapse) without building them."""
     if intervals is None:
         return None
     items = [i for i in intervals if i is not None and not _both_null(i)]
@@ -443,8 +447,10 @@ def Collapse(intervals: Optional[list], per: Any = None) -> Optional[list]:
         joined = Union(cur, nxt)
         if joined is None and per is not None:
             # a gap no wider than per is bridged
-            reach = ar.Add(End(cur), _per_value(per) if not is_temporal(End(cur)) else per)
-            if reach is not None and le(start_point(nxt), Point(reach)):
+            temporal = is_temporal(End(cur))
+            reach = ar.Add(End(cur), per if temporal else _per_value(per))
+            unit = per.unit if temporal and isinstance(per, Quantity) and per.unit != "week" else None
+            if reach is not None and le(start_point(nxt), Point(reach), unit):
                 joined = _hull(cur, nxt)
         if joined is not None:
             out[-1] = joined

@@ -23,6 +23,12 @@ def compile_fhirpath(expression: str) -> Callable[[Env, list], list]:
     return Compiler(FUNCTIONS).compile(parse_fhirpath(expression))
 
 
+def compile_node(node: Any) -> Callable[[Env, list], list]:
+    """Compile an already parsed node (used for sort keys written as ``-expr``)."""
+    from fhirrules.fhir.fhirpath.functions import FUNCTIONS
+    return Compiler(FUNCTIONS).compile(node)
+
+
 def as_item(value: Any) -> Any:
     if isinstance(value, dict) and "resourceType" in value:
         return resource_node(value)
@@ -41,7 +47,9 @@ def evaluate_fhirpath(expression: str, resource: Any = None, variables: Optional
     for name, value in (variables or {}).items():
         values = value if isinstance(value, list) else [value]
         env_vars[name] = [as_item(v) for v in values if v is not None]
-    return fn(Env(env_vars, strict=strict, now=now), focus)
+    env = Env(env_vars, strict=strict, now=now)
+    env.this = focus[0] if focus else None
+    return fn(env, focus)
 
 
 def to_plain(items: list) -> list:

@@ -14,7 +14,7 @@ from fhirrules.cql import ast
 from fhirrules.cql.errors import CqlError, CqlRuntimeError, CqlSemanticError
 from fhirrules.cql.types.primitives import Long
 from fhirrules.cql.types.quantity import Quantity
-from fhirrules.fhir.fhirpath.nodes import Node, fhir_type_info, is_resource_type, type_ancestors
+from fhirrules.fhir.fhirpath.nodes import PRIMITIVE_SYSTEM_TYPE, Node, fhir_type_info, is_resource_type, type_ancestors
 from fhirrules.fhir.fhirpath.parser import ExternalConstant
 from fhirrules.fhir.fhirpath.values import parse_temporal, singleton, system_type_name, to_boolean, to_system
 
@@ -53,15 +53,37 @@ def _deep(a: Any) -> Any:
     return a
 
 
+def align_temporals(a: Any, b: Any) -> tuple[Any, Any, bool]:
+    """FHIRPath reads seconds and milliseconds as one precision (``@T10:30:00`` equals
+    ``@T10:30:00.0``), and a DateTime with a timezone cannot be compared with one without
+    (the third value is False then)."""
+    pa, pb = getattr(a, "precision", None), getattr(b, "precision", None)
+    if pa is None or pb is None or not hasattr(a, "cql_compare") or not hasattr(b, "cql_compare"):
+        return a, b, True
+    if {pa, pb} == {"second", "millisecond"}:
+        if pa == "second":
+            a = a._replace(tuple(a.fields) + (0,))
+        else:
+            b = b._replace(tuple(b.fields) + (0,))
+    oa, ob = getattr(a, "offset", None), getattr(b, "offset", None)
+    timed = pa not in ("year", "month", "day") and pb not in ("year", "month", "day")
+    if timed and hasattr(a, "offset") and hasattr(b, "offset") and (oa is None) != (ob is None):
+        return a, b, False
+    return a, b, True
+
+
 def item_equal(a: Any, b: Any) -> Optional[bool]:
     sa, sb = to_system(a), to_system(b)
+    sa, sb, comparable = align_temporals(sa, sb)
+    if not comparable:
+        return None
     if isinstance(sa, Node) or isinstance(sb, Node):
         return _deep(sa) == _deep(sb)
     return _cmp().equal(sa, sb)
 
 
 def item_equivalent(a: Any, b: Any) -> bool:
-    sa, sb = to_system(a), to_system(b)
+    sa, sb, _ = align_temporals(to_system(a), to_system(b))
     if isinstance(sa, Node) or isinstance(sb, Node):
         return _deep(sa) == _deep(sb)
     return bool(_cmp().equivalent(sa, sb))
@@ -105,7 +127,20 @@ def distinct(items: list) -> list:
 
 
 # ---------------------------------------------------------------- types
+SYSTEM_TYPES = {"Any", "Boolean", "Integer", "Long", "Decimal", "String", "Date", "DateTime", "Time",
+                "Quantity", "Code", "Concept", "Ratio"}
+
+
+def check_type_name(spec: ast.NamedTypeSpec) -> None:
+    """An unknown type name is an execution error (FHIRPath suite, testFHIRPathAsFunction23)."""
+    known_fhir = fhir_type_info(spec.name) is not None or spec.name in PRIMITIVE_SYSTEM_TYPE
+    known_system = spec.name in SYSTEM_TYPES
+    if spec.namespace is None and not (known_fhir or known_system):
+        raise CqlRuntimeError(f"unknown type {spec.namespace + '.' if spec.namespace else ''}{spec.name}", *spec.pos)
+
+
 def type_matches(item: Any, spec: ast.NamedTypeSpec) -> bool:
+    check_type_name(spec)
     ns, name = spec.namespace, spec.name
     if isinstance(item, Node):
         if ns == "System":
@@ -139,9 +174,14 @@ class Compiler:
         name = node.name
 
         def run(env: Env, focus: list) -> list:
-            if name not in env.variables:
-                raise CqlSemanticError(f"unknown external constant %{name}", *node.pos)
-            return env.variables[name]
+            if name in env.variables:
+                return env.variables[name]
+            # FHIR's predefined families: %vs-name and %ext-name
+            if name.startswith("vs-"):
+                return ["http://hl7.org/fhir/ValueSet/" + name[3:]]
+            if name.startswith("ext-"):
+                return ["http://hl7.org/fhir/StructureDefinition/" + name[4:]]
+            raise CqlSemanticError(f"unknown external constant %{name}", *node.pos)
         return run
 
     def c_Identifier(self, node: ast.Identifier) -> Fn:
@@ -270,13 +310,17 @@ def navigate(env: Env, focus: list, name: str, node: ast.Node) -> list:
     for item in focus:
         if isinstance(item, Node):
             found = list(item.children(name))
-            if not found and env.strict and isinstance(item.value, dict):
-                from fhirrules.fhir.fhirpath.nodes import element_info
-                if fhir_type_info(item.type) is not None and element_info(item.type, name) is None:
+            if not found and isinstance(item.value, dict) and fhir_type_info(item.type) is not None:
+                from fhirrules.fhir.fhirpath.nodes import element_info, is_choice_suffixed
+                if element_info(item.type, name) is None and (env.strict or is_choice_suffixed(item.type, name)):
                     raise CqlSemanticError(f"{item.type} has no element '{name}'", *node.pos)
             out.extend(found)
         elif isinstance(item, Quantity) and name in ("value", "unit"):
             out.append(item.value if name == "value" else item.unit)
+        elif isinstance(item, dict) and name in item:       # System tuples (type() results)
+            value = item[name]
+            if value is not None:
+                out.append(value)
     return out
 
 

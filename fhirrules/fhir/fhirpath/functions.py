@@ -37,9 +37,19 @@ def fhirpath_function(name: str, min_args: int = 0, max_args: int = 0):
     return register
 
 
+def _focus(env: Env) -> list:
+    """Non-iterating arguments are evaluated relative to ``$this`` (at the top level: the
+    root resource), not to the function's input collection."""
+    return [] if env.this is None else [env.this]
+
+
 def _arg(env: Env, items: list, arg: Callable) -> Any:
-    """An argument evaluated once against the input collection (not per item)."""
-    return to_system(singleton(arg(env.child(env.this) if env.this is not None else env, items)))
+    """An argument evaluated once, relative to ``$this``."""
+    return to_system(singleton(arg(env, _focus(env))))
+
+
+def _collection_arg(env: Env, arg: Callable) -> list:
+    return arg(env, _focus(env))
 
 
 def _arg_value(env: Env, arg: Callable, focus: list) -> Any:
@@ -69,7 +79,10 @@ def _all(env, items, args, nodes):
 
 
 def _bools(items: list) -> list:
-    return [to_system(i) for i in items]
+    values = [to_system(i) for i in items]
+    if any(not isinstance(v, bool) for v in values):
+        raise CqlRuntimeError("this function needs a collection of Booleans")
+    return values
 
 
 @fhirpath_function("allTrue")
@@ -94,13 +107,13 @@ def _any_false(env, items, args, nodes):
 
 @fhirpath_function("subsetOf", 1, 1)
 def _subset_of(env, items, args, nodes):
-    other = args[0](env, items)
+    other = _collection_arg(env, args[0])
     return [all(any(item_equal(a, b) is True for b in other) for a in items)]
 
 
 @fhirpath_function("supersetOf", 1, 1)
 def _superset_of(env, items, args, nodes):
-    other = args[0](env, items)
+    other = _collection_arg(env, args[0])
     return [all(any(item_equal(a, b) is True for b in items) for a in other)]
 
 
@@ -206,24 +219,24 @@ def _take(env, items, args, nodes):
 
 @fhirpath_function("intersect", 1, 1)
 def _intersect(env, items, args, nodes):
-    other = args[0](env, items)
+    other = _collection_arg(env, args[0])
     return [i for i in distinct(items) if any(item_equal(i, o) is True for o in other)]
 
 
 @fhirpath_function("exclude", 1, 1)
 def _exclude(env, items, args, nodes):
-    other = args[0](env, items)
+    other = _collection_arg(env, args[0])
     return [i for i in items if not any(item_equal(i, o) is True for o in other)]
 
 
 @fhirpath_function("union", 1, 1)
 def _union(env, items, args, nodes):
-    return distinct(items + args[0](env, items))
+    return distinct(items + _collection_arg(env, args[0]))
 
 
 @fhirpath_function("combine", 1, 1)
 def _combine(env, items, args, nodes):
-    return items + args[0](env, items)
+    return items + _collection_arg(env, args[0])
 
 
 # ---------------------------------------------------------------- conversion
@@ -231,11 +244,14 @@ def _combine(env, items, args, nodes):
 def _iif(env, items, args, nodes):
     if len(items) > 1:
         raise CqlRuntimeError("iif() needs a single input")
-    cenv = env.child(items[0]) if items else env
-    cond = to_boolean(args[0](cenv, items))
+    cenv = env if not items or items[0] is env.this else env.child(items[0], env.index)
+    criterion = args[0](cenv, _focus(cenv))
+    if criterion and not isinstance(to_system(criterion[0]), bool):
+        raise CqlRuntimeError("iif() criterion must be a Boolean")
+    cond = to_boolean(criterion)
     if cond is True:
-        return args[1](cenv, items)
-    return args[2](cenv, items) if len(args) > 2 else []
+        return args[1](cenv, _focus(cenv))
+    return args[2](cenv, _focus(cenv)) if len(args) > 2 else []
 
 
 def _conversion(name: str, convert: Callable[[Any], Any]) -> None:
@@ -402,7 +418,7 @@ _string_fn("lower", 0, lambda s: s.lower())
 _string_fn("length", 0, lambda s: len(s))
 _string_fn("trim", 0, lambda s: s.strip())
 _string_fn("toChars", 0, lambda s: list(s))
-_string_fn("replace", 2, lambda s, a, b: s.replace(a, b) if a else b.join(s) if s else b)
+_string_fn("replace", 2, lambda s, a, b: s.replace(a, b) if a else b + b.join(s) + b if s else b)
 _string_fn("matches", 1, lambda s, p: re.search(_java_regex(p), s, re.DOTALL) is not None)
 _string_fn("matchesFull", 1, lambda s, p: re.fullmatch(_java_regex(p), s, re.DOTALL) is not None)
 _string_fn("replaceMatches", 2, lambda s, p, r: re.sub(_java_regex(p), re.sub(r"\$(\d)", r"\\\1", r), s)
@@ -420,6 +436,8 @@ def _contains(env, items, args, nodes):
     p = _arg(env, items, args[0])
     if s is None or p is None:
         return []
+    if not isinstance(s, str):
+        raise CqlRuntimeError("contains() needs a string")
     return [p in s]
 
 
@@ -470,7 +488,7 @@ def _unescape(s: str, fmt: str) -> Any:
     if fmt == "html":
         return html.unescape(s)
     if fmt == "json":
-        return json.loads('"' + s + '"')
+        return re.sub(r'\\(u[0-9a-fA-F]{4}|.)', lambda m: json.loads('"\\' + m.group(1) + '"'), s)
     return None
 
 
@@ -628,16 +646,16 @@ def _now(env, items, args, nodes):
 def _today(env, items, args, nodes):
     if env.now is None:
         return []
-    from fhirrules.cql.operators.registry import FUNCTIONS as CQL_FUNCTIONS
-    return [CQL_FUNCTIONS["DateFrom"](env.now)] if "DateFrom" in CQL_FUNCTIONS else []
+    from fhirrules.cql.operators.temporal import date_from
+    return [date_from(env.now)]
 
 
 @fhirpath_function("timeOfDay")
 def _time_of_day(env, items, args, nodes):
     if env.now is None:
         return []
-    from fhirrules.cql.operators.registry import FUNCTIONS as CQL_FUNCTIONS
-    return [CQL_FUNCTIONS["TimeFrom"](env.now)] if "TimeFrom" in CQL_FUNCTIONS else []
+    from fhirrules.cql.operators.temporal import time_from
+    return [time_from(env.now)]
 
 
 @fhirpath_function("not")
@@ -659,10 +677,11 @@ def _aggregate(env, items, args, nodes):
 def _sort(env, items, args, nodes):
     import functools
     from fhirrules.cql.operators import comparison
+    from fhirrules.fhir.fhirpath import compile_node
     keys = []
     for arg, node in zip(args, nodes):
         descending = isinstance(node, ast.UnaryOp) and node.op == "Negate"
-        keys.append((arg, descending))
+        keys.append((compile_node(node.operand) if descending else arg, descending))
 
     def key_of(item: Any, arg: Callable) -> Any:
         return to_system(singleton(arg(env.child(item), [item])))
@@ -673,9 +692,6 @@ def _sort(env, items, args, nodes):
             return c or 0
         for arg, descending in keys:
             ka, kb = key_of(a, arg), key_of(b, arg)
-            if descending and isinstance(ka, (int, Decimal)) and not isinstance(ka, bool):
-                ka, kb = -ka, -kb
-                descending = False
             if ka is None or kb is None:
                 c = (ka is not None) - (kb is not None)
             else:
@@ -686,18 +702,49 @@ def _sort(env, items, args, nodes):
     return sorted(items, key=functools.cmp_to_key(cmp))
 
 
+def _decimal_boundary(value: Decimal, scale: int, digits: int, high: bool) -> Decimal:
+    """FHIRPath boundaries of a decimal: the value is uncertain by half a unit of its last
+    digit (1.587 lies in [1.5865, 1.5875)), then cut to ``digits`` decimals outward."""
+    import decimal
+    half = Decimal(5).scaleb(-(scale + 1))
+    edge = value + half if high else value - half
+    rounding = decimal.ROUND_CEILING if high else decimal.ROUND_FLOOR
+    return edge.quantize(Decimal(1).scaleb(-digits), rounding=rounding)
+
+
+def _scale(value: Any) -> int:
+    if isinstance(value, Decimal):
+        return max(-value.as_tuple().exponent, 0)
+    return 0
+
+
 def _boundary(high: bool) -> Callable:
     def run(env, items, args, nodes):
         v = to_system(singleton(items))
         if v is None:
             return []
-        precision = _arg(env, items, args[0]) if args else None
-        from fhirrules.cql.operators.registry import FUNCTIONS as CQL_FUNCTIONS
-        fn = CQL_FUNCTIONS.get("HighBoundary" if high else "LowBoundary")
-        if fn is None:
-            return []
-        r = fn(v, precision)
-        return [] if r is None else [r]
+        digits = _arg(env, items, args[0]) if args else None
+        kind = system_type_name(v)
+        if kind in ("Integer", "Long", "Decimal") or isinstance(v, Quantity):
+            number = v.value if isinstance(v, Quantity) else v
+            d = 8 if digits is None else digits
+            if not 0 <= d <= 28:
+                return []
+            r = _decimal_boundary(Decimal(number), _scale(number), d, high)
+            return [Quantity(r, v.unit) if isinstance(v, Quantity) else r]
+        if kind in ("Date", "DateTime", "Time"):
+            r = v.high_boundary(digits) if high else v.low_boundary(digits)
+            if r is None:
+                return []
+            if kind == "DateTime":
+                if r.precision in ("year", "month", "day"):
+                    return [parse_temporal("Date", r.cql_str().lstrip("@").rstrip("T"))]
+                if getattr(r, "offset", None) is None and r.precision not in ("year", "month", "day"):
+                    # unknown timezone: the earliest instant is at +14:00, the latest at -12:00
+                    from fhirrules.cql.types.temporal import DateTime
+                    r = DateTime(*r.fields, offset=Decimal(-12) if high else Decimal(14))
+            return [r]
+        return []
     return run
 
 

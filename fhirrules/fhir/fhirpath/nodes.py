@@ -21,11 +21,9 @@ PRIMITIVE_SYSTEM_TYPE = {
     "uuid": "String", "base64Binary": "String", "xhtml": "String", "date": "Date",
     "dateTime": "DateTime", "instant": "DateTime", "time": "Time",
 }
-# Subtype relations among primitives FHIRPath's `is` honours (code is a string, ...).
-PRIMITIVE_BASE = {
-    "code": "string", "id": "string", "markdown": "string", "uri": "string", "url": "uri",
-    "canonical": "uri", "oid": "uri", "uuid": "uri", "positiveInt": "integer", "unsignedInt": "integer",
-}
+# FHIRPath on R4 treats the primitive types as unrelated (`gender.as(string)` is empty
+# although code specialises string in the StructureDefinitions): no primitive subtyping.
+PRIMITIVE_BASE: dict[str, str] = {}
 
 
 @lru_cache(maxsize=1)
@@ -82,6 +80,18 @@ def element_info(type_name: str, element: str) -> Optional[tuple[Any, bool]]:
 
 
 @lru_cache(maxsize=None)
+def is_choice_suffixed(type_name: str, name: str) -> bool:
+    """``valueQuantity`` on Observation: a choice element named with its type suffix,
+    which FHIRPath does not allow (navigate ``value`` and use ``ofType``)."""
+    for i in range(len(name) - 1, 0, -1):
+        if name[i].isupper():
+            info = element_info(type_name, name[:i])
+            if info is not None and isinstance(info[0], list):
+                return True
+    return False
+
+
+@lru_cache(maxsize=None)
 def type_ancestors(type_name: str) -> tuple[str, ...]:
     """The type and its bases, most specific first ('Patient', 'DomainResource', ...)."""
     out = [type_name]
@@ -91,6 +101,8 @@ def type_ancestors(type_name: str) -> tuple[str, ...]:
             name = PRIMITIVE_BASE[name]
             out.append(name)
             continue
+        if name in PRIMITIVE_SYSTEM_TYPE:      # primitives are not subtypes of each other here
+            break
         info = fhir_type_info(name)
         base = info.get("base") if info else None
         if not base or not base.startswith("FHIR."):

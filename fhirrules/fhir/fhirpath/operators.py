@@ -5,7 +5,7 @@ from typing import Any, Callable
 
 from fhirrules.cql import ast
 from fhirrules.cql.errors import CqlRuntimeError
-from fhirrules.fhir.fhirpath.evaluator import collection_equal, collection_equivalent, distinct, item_equal
+from fhirrules.fhir.fhirpath.evaluator import align_temporals, collection_equal, collection_equivalent, distinct, item_equal
 from fhirrules.fhir.fhirpath.values import singleton, system_type_name, to_boolean, to_system
 
 Op = Callable[[list, list], list]
@@ -55,6 +55,9 @@ def _ordering(op: str, node: ast.Node) -> Op:
     def run(left: list, right: list) -> list:
         a, b = to_system(singleton(left)), to_system(singleton(right))
         if a is None or b is None:
+            return []
+        a, b, comparable = align_temporals(a, b)
+        if not comparable:
             return []
         if not _comparable(a, b):
             raise CqlRuntimeError(f"cannot compare {system_type_name(a) or 'this'} with "
