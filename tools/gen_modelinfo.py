@@ -55,6 +55,14 @@ def _element(el: ET.Element) -> list:
     return [t, many]
 
 
+def _has_element(types: dict, entry: dict, name: str) -> bool:
+    while entry is not None:
+        if name in entry.get("elements", {}):
+            return True
+        entry = types.get(entry.get("base"))
+    return False
+
+
 def generate(source: Path) -> dict:
     root = ET.parse(source).getroot()
     types: dict[str, dict] = {}
@@ -73,6 +81,17 @@ def generate(source: Path) -> dict:
             rel.setdefault(cr.get("context"), []).append(cr.get("relatedKeyElement"))
         if rel:
             entry["contexts"] = rel
+        # The relatedKeyElement of a context relationship is a search parameter name
+        # (Condition: 'patient'); the element it searches is what ties a resource to its
+        # patient (Condition.subject).  Resolve it here, once.
+        params = {sp.get("name"): sp.get("path") for sp in ti.findall(f"{NS}search")}
+        paths = []
+        for key in rel.get("Patient", []):
+            path = (params.get(key) or key).split(".where(")[0]
+            if path and "(" not in path and path not in paths:
+                paths.extend(p for p in path.split(" | ") if p not in paths)
+        if paths:
+            entry["patientPaths"] = paths
         # FHIR search parameter names by element path, for the server data source
         # (``[Encounter: "X"]`` searches ``type=``, ``[Condition: "X"]`` searches ``code=``).
         search = {s.get("path"): s.get("name") for s in ti.findall(f"{NS}search")
@@ -80,6 +99,13 @@ def generate(source: Path) -> dict:
         if search:
             entry["search"] = search
         types[name] = entry
+    for entry in types.values():
+        if "patientPaths" in entry:
+            # keep only paths that name real elements ('actor' on Procedure does not)
+            entry["patientPaths"] = [p for p in entry["patientPaths"]
+                                     if _has_element(types, entry, p.split(".")[0])]
+            if not entry["patientPaths"]:
+                del entry["patientPaths"]
     contexts = {c.get("name"): {"keyElement": c.get("keyElement"),
                                 "type": _named(c.find(f"{NS}contextType")),
                                 "birthDateElement": c.get("birthDateElement")}

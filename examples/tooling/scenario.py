@@ -19,6 +19,7 @@ class Scenario:
     summaries: dict[str, str] = field(default_factory=dict)          # exact summaries
     summary_prefix: dict[str, str] = field(default_factory=dict)
     suggestions_exclude: dict[str, list[str]] = field(default_factory=dict)  # words no suggestion label may hold
+    suggestion_doses: dict[str, list[float]] = field(default_factory=dict)   # first doseQuantity (mg) of each suggested order
     hook: str = "patient-view"
     draft_orders: list[dict] = field(default_factory=list)
     enable_ex: bool = False
@@ -34,7 +35,7 @@ class Scenario:
         out: dict = {"scenario": self.key, "title": self.title, "bundle": self.file, "now": now(self.day),
                      "hook": self.hook, "enable_ex": self.enable_ex, "fire": self.fire, "not_fire": self.not_fire,
                      "figures": self.figures, "summaries": self.summaries, "summary_prefix": self.summary_prefix,
-                     "suggestions_exclude": self.suggestions_exclude}
+                     "suggestions_exclude": self.suggestions_exclude, "suggestion_doses": self.suggestion_doses}
         if self.draft_orders:
             out["draftOrders"] = draft_bundle(self.draft_orders)
         return out

@@ -40,15 +40,17 @@ def s01() -> Scenario:
     return Scenario("S01", "gpa-rtx-refractory-dah", "GPA, RTX-refractory, DAH with hypoxaemia", "2025-03-10",
                     s01_resources("S01"), S01_FIRE, ["A.9-2", "A.9-3"],
                     figures={"A.3": ["1,020 mg", "1,000 mg", "136 mg/d", "125 mg/d", "68.0 kg", "2025-03-09"],
-                             "A.4": ["prednisolone 60 mg/d"], "A.7": ["0.0 g"], "A.9-1": ["PEXIVAS", "SpO2 86 %"]})
+                             "A.4": ["prednisolone 60 mg/d"], "A.7": ["0.0 g"], "A.9-1": ["PEXIVAS", "SpO2 86 %"]},
+                    suggestion_doses={"A.3": [1000, 125]})
 
 
-def s02_resources(pid: str, creat: tuple[float, str] = (300, "creat-umol")) -> list[dict]:
+def s02_resources(pid: str, creat: tuple[float, str] = (300, "creat-umol"), weight_day: str = "2025-02-19",
+                  activity: bool = True) -> list[dict]:
     return [
         patient(pid, "male", "1960-06-01"), condition(pid, MPA, "2024-10-01"),
-        lab(pid, "weight", 80.0, "2025-02-19"),
+        lab(pid, "weight", 80.0, weight_day),
         *[administration(pid, "rituximab", 700, d) for d in ("2024-10-07", "2024-10-14", "2024-10-21", "2024-10-28")],
-        fact(pid, "disease-activity", "active-persistent", "2025-02-18"),
+        *([fact(pid, "disease-activity", "active-persistent", "2025-02-18")] if activity else []),
         lab(pid, creat[1], creat[0], "2025-02-19"), lab(pid, "wbc", 9.1, "2025-02-19"),
     ]
 
@@ -68,10 +70,23 @@ def s02d() -> Scenario:
                     {**S02_CARDS, "A.9-3": "warning"}, ["A.9-2"], figures={"A.9-3": ["PEXIVAS"]})
 
 
+def s02_missing() -> list[Scenario]:
+    """Extra boundary bundles (not in scenarios.md): the rules do not guess missing data."""
+    return [
+        Scenario("S02w", "mpa-weight-older-than-30-days", "S02 with the last weight 41 days old (spec 0.3)", "2025-02-20",
+                 s02_resources("S02w", weight_day="2025-01-10"),
+                 {"0.3-weight": "info", "A.2": "warning", "A.5": "critical"}, ["A.3", "A.4"],
+                 summaries={"0.3-weight": "No body weight in the last 30 days: record weight to calculate doses"}),
+        Scenario("S02n", "mpa-no-activity-assessment", "S02 without a disease-activity assessment (A.0-3)", "2025-02-20",
+                 s02_resources("S02n", activity=False), {"A.0-3": "info"}, ["A.2", "A.3", "A.4", "A.8-c", "A.5"],
+                 summaries={"A.0-3": "No disease-activity assessment after rituximab: confirm treatment failure before salvage"}),
+    ]
+
+
 def s03() -> Scenario:
     return Scenario("S03", "mpa-creatinine-301-umol", "Creatinine 301 umol/L (PLEX renal boundary, positive)", "2025-02-20",
                     s02_resources("S03", (301, "creat-umol")), {**S02_CARDS, "A.9-2": "warning"}, ["A.9-1"],
-                    figures={"A.9-2": ["PEXIVAS"]},
+                    figures={"A.9-2": ["PEXIVAS", "301 umol/L (3.405 mg/dL)"]},
                     summaries={"A.9-2": "Creatinine 301 umol/L > 300 umol/L (3.4 mg/dL): consider adding plasma exchange"})
 
 
@@ -96,20 +111,22 @@ def s06_resources(pid: str, weight: float) -> list[dict]:
     ]
 
 
-def _weight_case(key: str, slug: str, weight: float, iv: list[str], oral: list[str], pred: int) -> Scenario:
+def _weight_case(key: str, slug: str, weight: float, iv: list[str], oral: list[str], pred: int,
+                 doses: list[float]) -> Scenario:
     return Scenario(key, slug, f"Weight {weight:.1f} kg (dose and prednisolone band)", "2025-01-15",
                     s06_resources(key, weight), S02_CARDS, ["A.9-2"],
                     figures={"A.3": iv + oral + [f"{weight:.1f} kg"], "A.4": [f"prednisolone {pred} mg/d"], "A.7": ["0.0 g"]},
-                    summaries={"A.4": f"Glucocorticoids: MP pulses 1–3 g or higher oral dose; then prednisolone {pred} mg/d reduced-dose taper"})
+                    summaries={"A.4": f"Glucocorticoids: MP pulses 1–3 g or higher oral dose; then prednisolone {pred} mg/d reduced-dose taper"},
+                    suggestion_doses={"A.3": doses})
 
 
 def weight_cases() -> list[Scenario]:
     return [
-        _weight_case("S06", "gpa-weight-49-9kg", 49.9, ["748.5 mg", "750 mg"], ["99.8 mg/d", "100 mg/d"], 50),
-        _weight_case("S07", "gpa-weight-50-0kg", 50.0, ["750 mg"], ["100 mg/d"], 60),
-        _weight_case("S08a", "gpa-weight-75-0kg", 75.0, ["1,125 mg", "1,100 mg"], ["150 mg/d"], 60),
-        _weight_case("S08b", "gpa-weight-75-1kg", 75.1, ["1,126.5 mg", "1,150 mg"], ["150.2 mg/d", "150 mg/d"], 75),
-        _weight_case("S09", "gpa-weight-112kg-oral-cap", 112.0, ["1,680 mg", "1,700 mg"], ["224 mg/d", "capped at 200 mg/d"], 75),
+        _weight_case("S06", "gpa-weight-49-9kg", 49.9, ["748.5 mg", "750 mg"], ["99.8 mg/d", "100 mg/d"], 50, [750, 100]),
+        _weight_case("S07", "gpa-weight-50-0kg", 50.0, ["750 mg"], ["100 mg/d"], 60, [750, 100]),
+        _weight_case("S08a", "gpa-weight-75-0kg", 75.0, ["1,125 mg", "1,100 mg"], ["150 mg/d"], 60, [1100, 150]),
+        _weight_case("S08b", "gpa-weight-75-1kg", 75.1, ["1,126.5 mg", "1,150 mg"], ["150.2 mg/d", "150 mg/d"], 75, [1150, 150]),
+        _weight_case("S09", "gpa-weight-112kg-oral-cap", 112.0, ["1,680 mg", "1,700 mg"], ["224 mg/d", "capped at 200 mg/d"], 75, [1700, 200]),
     ]
 
 
@@ -197,7 +214,8 @@ def s15() -> list[Scenario]:
         Scenario("S15", "gpa-remission-maintenance", "Remission after CYC salvage (maintenance)", "2025-07-15",
                  s15_resources("S15"), {"A.12": "info", "A.7": "info"}, ["A.11-a"], figures={"A.7": ["16.9 g", "16.94 g"]}),
         Scenario("S15b", "gpa-remission-rtx-contraindicated", "Remission, rituximab contraindicated", "2025-07-15", b,
-                 {"A.12": "info", "A.7": "info"}, ["A.11-a"], figures={"A.12": ["105-140 mg/d", "2,000 mg/d"]}),
+                 {"A.12": "info", "A.7": "info"}, ["A.11-a"], figures={"A.12": ["105-140 mg/d", "2,000 mg/d"]},
+                 suggestion_doses={"A.12": [100, 1000]}),
     ]
 
 
@@ -233,6 +251,6 @@ def s18() -> Scenario:
 
 
 def scenarios() -> list[Scenario]:
-    return [s01(), s02(), s02d(), s03(), s04(), s05(), *weight_cases(), s10(), s11(), *s12(), s13(), s14(),
+    return [s01(), s02(), s02d(), *s02_missing(), s03(), s04(), s05(), *weight_cases(), s10(), s11(), *s12(), s13(), s14(),
             *s15(), s16(), s17(), s18()]
 

@@ -38,7 +38,8 @@ def s19() -> Scenario:
                     s19_resources("S19"), {"B.1": "warning", "B.2": "warning", "A.7": "info"},
                     ["A.5", "A.6", "A.9-2", "A.10-a", "A.10-c"],
                     figures={"B.1": ["alveolar haemorrhage", "creatinine >200 umol/L", "230 umol/L"],
-                             "B.2": ["124 mg/d", "125 mg/d", "15 (75%)"], "A.7": ["5.6 g", "5.58 g"]})
+                             "B.2": ["124 mg/d", "125 mg/d", "15 (75%)"], "A.7": ["5.6 g", "5.58 g"]},
+                    suggestion_doses={"B.2": [125]})
 
 
 def s20() -> Scenario:

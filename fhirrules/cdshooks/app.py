@@ -13,6 +13,7 @@ auth failure is a bare 401. Bad input is a 4xx OperationOutcome, an evaluation f
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import datetime, timezone
 from typing import Any
@@ -25,6 +26,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 
 from fhirrules.cdshooks.auth import AuthError, JwtVerifier
+from fhirrules.cdshooks.cards import CardSet
 from fhirrules.cdshooks.config import ServiceConfig
 from fhirrules.cdshooks.discovery import (ServiceDefinition, build_services, reasoner_requirements,
                                           valueset_expander)
@@ -49,6 +51,7 @@ class ServiceState:
         self.reasoner = reasoner
         self.verifier = JwtVerifier(config) if config.auth_enabled else None
         self.feedback = FeedbackStore(config.feedback_db)
+        self.evaluations = threading.BoundedSemaphore(max(1, config.max_concurrent_evaluations))
         valuesets = _valuesets(reasoner)
         self.services: dict[str, ServiceDefinition] = {
             s.id: s for s in build_services(reasoner.plan_definitions(),
@@ -160,19 +163,13 @@ def _parse(raw: bytes) -> Any:
 
 
 def _evaluate(state: ServiceState, service: ServiceDefinition, body: dict) -> Response:
-    context = body["context"]
     try:
         data = gather(service.prefetch, body, timeout=state.config.fhir_timeout_seconds)
     except PrefetchUnavailable as exc:
         return error_response(412, str(exc), "not-found")
-    reasoner = state.reasoner
     try:
-        record = reasoner.record_from_resources(data.resources, context.get("patientId"))
-        cards = run_hook_cards(reasoner, service.hook, record, now=state.now(),
-                               draft_orders=context.get("draftOrders"),
-                               enable_ex=state.config.enable_ex, context={**context, "hookInstance": body["hookInstance"]},
-                               plan_ids=[service.plan.get("id") or service.plan.get("url")],
-                               seed=body["hookInstance"])
+        with state.evaluations:
+            cards = _run_rules(state, service, body, data.resources)
     except Exception as exc:   # the engine's errors are CqlError/KnowledgeError; log, do not leak
         log.error("evaluation of %s failed: %s: %s", service.id, type(exc).__name__, exc)
         return error_response(500, f"evaluation failed: {type(exc).__name__}", "exception")
@@ -181,3 +178,14 @@ def _evaluate(state: ServiceState, service: ServiceDefinition, body: dict) -> Re
     except Exception as exc:   # the cards matter more than the registry
         log.error("could not register cards: %s", exc)
     return json_response(cards.body())
+
+
+def _run_rules(state: ServiceState, service: ServiceDefinition, body: dict, resources: list[dict]) -> CardSet:
+    """Index the patient's data and run the service's rules (the CPU-bound part)."""
+    context = body["context"]
+    record = state.reasoner.record_from_resources(resources, context.get("patientId"))
+    return run_hook_cards(state.reasoner, service.hook, record, now=state.now(),
+                          draft_orders=context.get("draftOrders"), enable_ex=state.config.enable_ex,
+                          context={**context, "hookInstance": body["hookInstance"]},
+                          plan_ids=[service.plan.get("id") or service.plan.get("url")],
+                          seed=body["hookInstance"])

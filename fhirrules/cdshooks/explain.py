@@ -114,67 +114,104 @@ def explain_with_kb(kb: Any, plan: dict, record: Any, *, now: Any, parameters: d
                 cv.error = str(exc).splitlines()[0]
             explanation.conditions.append(cv)
             if cv.language.split(";")[0] in ("text/cql-identifier", "text/cql.identifier", "text/cql-name"):
-                for name in deps.dependencies(cv.expression):
-                    if name not in explanation.defines:
-                        explanation.defines[name] = deps.evaluate(session, name)
+                for key in deps.dependencies(cv.expression):
+                    label = deps.label(key)
+                    if label not in explanation.defines:
+                        explanation.defines[label] = deps.evaluate(session, key)
         out.append(explanation)
     return out
 
 
 class _DefineGraph:
-    """The defines a define refers to (transitively), from the parsed library text."""
+    """The defines a define refers to, transitively and across included libraries (from
+    the parsed CQL). Names are shown as ``Library.Define`` outside the plan's library."""
 
     def __init__(self, kb: Any, libraries: list[str]) -> None:
         self.kb = kb
         self.libraries = libraries
-        self._refs: dict[str, list[str]] | None = None
-        self._lib: Any = None
+        self._graphs: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        self._resources: dict[str, Any] = {}
+        self.main: str | None = None
 
-    def _load(self) -> dict[str, list[str]]:
-        if self._refs is not None:
-            return self._refs
-        self._refs = {}
+    def _library(self, name: str | None, ref: str | None = None) -> str | None:
+        """Parse a library (by canonical ``ref`` or by name) once; returns its name."""
         try:
             from fhirrules.cql import ast
             from fhirrules.cql.grammar import parse_library
 
             from fhirrules.cdshooks.data_requirements import iter_nodes
-            library = self.kb.library_resource(self.libraries[0]) if self.libraries else None
-            text = self.kb.library_cql(library) if library is not None else None
+            resource = self.kb.library_resource(ref) if ref else _library_by_name(self.kb, name)
+            text = self.kb.library_cql(resource) if resource is not None else None
             if not text:
-                return self._refs
-            self._lib = library
-            parsed = parse_library(text, source_name=str(self.libraries[0]))
-            names = {s.name for s in parsed.statements if isinstance(s, ast.ExpressionDef)}
-            for statement in parsed.statements:
-                if isinstance(statement, ast.ExpressionDef):
-                    found = []
-                    for node in iter_nodes(statement.expr):
-                        if isinstance(node, ast.Identifier) and node.name in names and node.name not in found:
-                            found.append(node.name)
-                    self._refs[statement.name] = found
+                return None
+            parsed = parse_library(text, source_name=str(ref or name))
         except Exception:   # explanations degrade to conditions only; never fail the command
-            self._refs = {}
-        return self._refs
+            return None
+        lib_name = parsed.name or name or str(ref)
+        if lib_name in self._graphs:
+            return lib_name
+        self._resources[lib_name] = resource
+        graph: dict[str, list[tuple[str, str]]] = {}
+        self._graphs[lib_name] = graph
+        aliases = {(inc.alias or inc.path.split(".")[-1]): inc.path for inc in parsed.includes}
+        local = {s.name for s in parsed.statements if isinstance(s, ast.ExpressionDef)}
+        for statement in parsed.statements:
+            if not isinstance(statement, ast.ExpressionDef):
+                continue
+            found: list[tuple[str, str]] = []
+            # in source order (the walk itself visits right operands first)
+            for node in sorted(iter_nodes(statement.expr), key=lambda n: tuple(getattr(n, "pos", (0, 0)))):
+                target = None
+                if isinstance(node, ast.Identifier) and node.name in local:
+                    target = (lib_name, node.name)
+                elif isinstance(node, ast.Member) and isinstance(node.source, ast.Identifier) \
+                        and node.source.name in aliases:
+                    target = (aliases[node.source.name], node.name)
+                if target and target not in found:
+                    found.append(target)
+            graph[statement.name] = found
+        return lib_name
 
-    def dependencies(self, name: str) -> list[str]:
-        refs = self._load()
-        order: list[str] = []
-        stack = list(reversed(refs.get(name, [])))
+    def dependencies(self, name: str) -> list[tuple[str, str]]:
+        if self.main is None and self.libraries:
+            self.main = self._library(None, self.libraries[0]) or ""
+        if not self.main:
+            return []
+        order: list[tuple[str, str]] = []
+        start = (self.main, name)
+        stack = list(reversed(self._graphs.get(self.main, {}).get(name, [])))
         while stack:
             current = stack.pop()
-            if current in order or current == name:
+            if current in order or current == start:
                 continue
+            lib, define = current
+            if lib not in self._graphs:
+                self._library(lib)
+            if define not in self._graphs.get(lib, {}):
+                continue            # a function or an unknown name: not a define
             order.append(current)
-            stack.extend(reversed(refs.get(current, [])))
+            stack.extend(reversed(self._graphs[lib][define]))
         return order
 
-    def evaluate(self, session: Any, name: str) -> Any:
+    def label(self, key: tuple[str, str]) -> str:
+        lib, define = key
+        return define if lib == self.main else f"{lib}.{define}"
+
+    def evaluate(self, session: Any, key: tuple[str, str]) -> Any:
+        lib, define = key
         try:
-            compiled = self.kb.compiled_library(self._lib)
-            return self.kb.bridge.evaluate_define(compiled, name, session.cql_context(self._lib, compiled))
+            resource = self._resources[lib]
+            compiled = self.kb.compiled_library(resource)
+            return self.kb.bridge.evaluate_define(compiled, define, session.cql_context(resource, compiled))
         except Exception as exc:
             return _Failed(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+
+def _library_by_name(kb: Any, name: str | None) -> Any:
+    for library in kb.of_type("Library"):
+        if library.get("name") == name:
+            return library
+    return kb.library_resource(name) if name else None
 
 
 class _Failed:

@@ -65,4 +65,12 @@ def validate_hook_request(body: Any, hook: str) -> dict:
     for key, value in (prefetch or {}).items():
         if value is not None and not (isinstance(value, dict) and isinstance(value.get("resourceType"), str)):
             raise BadRequest(f"prefetch '{key}' must be a FHIR resource or null")
+        if isinstance(value, dict) and value.get("resourceType") == "Bundle":
+            entries = value.get("entry") or []
+            if not isinstance(entries, list):
+                raise BadRequest(f"prefetch '{key}': 'entry' must be an array")
+            for i, entry in enumerate(entries):
+                res = entry.get("resource") if isinstance(entry, dict) else None
+                if res is not None and not (isinstance(res, dict) and isinstance(res.get("resourceType"), str)):
+                    raise BadRequest(f"prefetch '{key}' entry[{i}].resource has no resourceType")
     return body

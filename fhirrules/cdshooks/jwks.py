@@ -28,6 +28,7 @@ class JwksCache:
         self.clock = clock
         self._lock = threading.Lock()
         self._entries: dict[str, tuple[float, dict[str, jwt.PyJWK]]] = {}
+        self._files: dict[Path, tuple[float, dict[str, jwt.PyJWK]]] = {}
 
     def key_from_url(self, url: str, kid: str) -> jwt.PyJWK:
         now = self.clock()
@@ -45,11 +46,23 @@ class JwksCache:
         return keys[kid]
 
     def key_from_file(self, path: Path, kid: str) -> jwt.PyJWK:
+        """Keys of a JWKS file, parsed again only when the file changes (key rotation)."""
+        path = Path(path)
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise KeyNotFound(f"cannot read the JWKS file {path}: {exc}") from exc
-        keys = _parse_jwks(data, str(path))
+            mtime = path.stat().st_mtime
+        except OSError as exc:
+            raise KeyNotFound(f"cannot read the JWKS file {path}: {exc.strerror}") from exc
+        cached = self._files.get(path)
+        if cached is not None and cached[0] == mtime:
+            keys = cached[1]
+        else:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise KeyNotFound(f"cannot read the JWKS file {path}: {exc}") from exc
+            keys = _parse_jwks(data, str(path))
+            with self._lock:
+                self._files[path] = (mtime, keys)
         if kid not in keys:
             raise KeyNotFound(f"kid {kid!r} not in the JWKS file {path}")
         return keys[kid]

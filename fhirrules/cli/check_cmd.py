@@ -6,7 +6,11 @@ from typing import List, Optional
 
 import typer
 
-HELP = """Lint the knowledge base: every artifact valid FHIR R4, every CQL library compiles,
+from fhirrules.cli.help_render import flow
+
+HELP = """Lint the knowledge base (PlanDefinitions, libraries, value sets).
+
+Checks: every artifact valid FHIR R4, every CQL library compiles,
 every canonical reference and value set resolves, every rule id unique, every card
 summary under 140 characters, every card with a citation and an evidence grade. Each
 problem is printed as 'file (location): message'. Exit code 0 when clean, 1 when problems
@@ -17,7 +21,7 @@ Example: fhirrules check --knowledge my-rules/ --knowledge-only
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("check", help=HELP)
+    @app.command("check", help=flow(HELP))
     def check(
         knowledge: Optional[List[Path]] = typer.Option(None, "--knowledge", help="Knowledge folder to add (repeatable)."),
         knowledge_only: bool = typer.Option(False, "--knowledge-only", help="Check only the --knowledge folders, not the built-in knowledge."),

@@ -48,7 +48,7 @@ def _render_table(console: Any, label: str, results: dict, error: Optional[str])
 
 def run(library: Path, data: str, library_path: list[Path], valuesets: list[Path],
         param: list[str], now: Optional[str], fmt: str, expression: Optional[str],
-        token: Optional[str], terminology_url: Optional[str]) -> int:
+        token: Optional[str], terminology_url: Optional[str], patients: list[str] = ()) -> int:
     import orjson
     from fhirrules.cql.errors import CqlError
     from fhirrules.fhir.json_values import to_json_value
@@ -69,7 +69,7 @@ def run(library: Path, data: str, library_path: list[Path], valuesets: list[Path
         terminology = Terminology.load(*valuesets, remote=remote)
         runner = CqlRunner(library, library_paths=[library.parent, *library_path],
                            terminology=terminology, params=params, now=now)
-        records = load_patients(data, terminology=terminology, token=token)
+        records = load_patients(data, terminology=terminology, token=token, patient_ids=list(patients))
         first = next(records, None)
     except (CqlError, FileNotFoundError, OSError, ValueError) as e:
         _fail(str(e))
@@ -152,10 +152,11 @@ def register(app: typer.Typer) -> None:
         expression: Optional[str] = typer.Option(None, "--expression", help="Evaluate this CQL expression instead."),
         token: Optional[str] = typer.Option(None, "--token", envvar="FHIRRULES_TOKEN", help="Bearer token for a FHIR server."),
         terminology_url: Optional[str] = typer.Option(None, "--terminology", help="FHIR terminology server for value sets not found locally."),
+        patients: list[str] = typer.Option([], "--patient", help="Only this patient id (repeatable; with a server URL: the patients to read)."),
     ) -> None:
         """Evaluate a CQL library's public defines for each patient in the data.
 
         Example: fhirrules cql libraries/LabResults.cql --data examples/S01.json --format json
         """
         raise typer.Exit(run(library, data, library_path, valuesets, param, now, fmt,
-                             expression, token, terminology_url))
+                             expression, token, terminology_url, patients))

@@ -9,6 +9,8 @@ from typing import List, Optional
 
 import typer
 
+from fhirrules.cli.help_render import flow
+
 HELP = """Show the CDS Hooks cards for each patient in the given Bundles, folders or NDJSON.
 
 Formats: text (a coloured panel per card: critical red, warning amber, info blue),
@@ -28,7 +30,7 @@ Example: fhirrules evaluate examples/S01-gpa-rtx-refractory-dah.json --now 2025-
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("evaluate", help=HELP)
+    @app.command("evaluate", help=flow(HELP))
     def evaluate(
         paths: List[Path] = typer.Argument(..., help="Bundle/resource JSON files, NDJSON files or folders."),
         hook: str = typer.Option("patient-view", "--hook", help="patient-view | order-select | order-sign"),

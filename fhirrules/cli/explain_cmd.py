@@ -6,8 +6,11 @@ from typing import List, Optional
 
 import typer
 
-HELP = """Explain each rule for the patient(s) in PATH: whether it fired, the value of every
-applicability condition and of the CQL defines it depends on, and for a rule that did not
+from fhirrules.cli.help_render import flow
+
+HELP = """Explain, for each rule, whether it fired for the patient(s) in PATH and why.
+
+Shows the value of every applicability condition and of the CQL defines it depends on, and for a rule that did not
 fire the first condition that was false or null. Exit code 0; 2 for unusable input or an
 unknown --rule.
 
@@ -16,7 +19,7 @@ Example: fhirrules explain examples/S01-gpa-rtx-refractory-dah.json --rule A.5 -
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("explain", help=HELP)
+    @app.command("explain", help=flow(HELP))
     def explain(
         path: Path = typer.Argument(..., help="A patient Bundle, NDJSON file or folder."),
         rule: Optional[str] = typer.Option(None, "--rule", help="Only this rule id (e.g. A.5)."),

@@ -6,6 +6,8 @@ from typing import Optional
 
 import typer
 
+from fhirrules.cli.help_render import flow
+
 HELP = """Print how often each rule's cards were accepted or overridden.
 
 Reads the SQLite store the service writes (default: the service's feedback_db,
@@ -16,7 +18,7 @@ Example: fhirrules feedback --db /var/lib/fhirrules/feedback.sqlite
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("feedback", help=HELP)
+    @app.command("feedback", help=flow(HELP))
     def feedback(
         db: Optional[Path] = typer.Option(None, "--db", help="The feedback SQLite file."),
         as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),

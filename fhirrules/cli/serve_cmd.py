@@ -7,6 +7,8 @@ from typing import List, Optional
 
 import typer
 
+from fhirrules.cli.help_render import flow
+
 HELP = """Serve the rules as a CDS Hooks 2.0 service (FastAPI on uvicorn).
 
 The knowledge base is loaded and every library compiled at start-up (the time is logged).
@@ -20,7 +22,7 @@ Example: fhirrules serve --port 8080 --config service.toml --workers 2
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("serve", help=HELP)
+    @app.command("serve", help=flow(HELP))
     def serve(
         host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
         port: int = typer.Option(8080, help="TCP port."),

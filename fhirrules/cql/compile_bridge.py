@@ -21,7 +21,7 @@ def _registry() -> tuple[dict[str, Callable], dict[str, Callable]]:
             from fhirrules.cql.operators import registry  # type: ignore[attr-defined]
             reg = (dict(registry.OPERATORS), dict(registry.FUNCTIONS))
             _cache["registry"] = reg
-        except ImportError:
+        except Exception:  # noqa: BLE001 - a broken operator module: compile reports the missing operator
             return {}, {}
     return reg
 

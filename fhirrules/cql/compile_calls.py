@@ -4,6 +4,7 @@ System functions from the registry, and the functions that need the evaluation c
 (``Now``, ``Today``, ``TimeOfDay``, ``Message``)."""
 from __future__ import annotations
 
+import inspect
 from typing import Any, Callable, Optional, Sequence
 
 from fhirrules.cql import ast
@@ -58,7 +59,23 @@ def _resolve(comp: Any, node: ast.FunctionCall, args: list[tuple], fluent: bool)
     raise comp.error(node, f"Could not resolve call to function '{name}'" + comp.did_you_mean(name, known))
 
 
+def _check_arity(comp: Any, node: Any, fn: Callable, n: int) -> None:
+    """A wrong number of arguments to a System function is a compile-time error."""
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return
+    try:
+        sig.bind(*range(n))
+    except TypeError:
+        params = [p for p in sig.parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        required = sum(1 for p in params if p.default is p.empty)
+        want = str(required) if required == len(params) else f"{required} to {len(params)}"
+        raise comp.error(node, f"{node.name}() takes {want} argument(s), not {n}") from None
+
+
 def _system_call(comp: Any, node: Any, fn: Callable, args: list[tuple]) -> tuple:
+    _check_arity(comp, node, fn, len(args))
     fns = [system_arg(comp, f, t) for f, t in args]
     if node.name == "Length" and len(args) == 1 and isinstance(args[0][1], T.ListType):
         # Length(List) of null is 0 (the String overload gives null): chosen by type.
@@ -118,6 +135,12 @@ def _rank(candidates: Sequence[Any], types: list) -> list[tuple[int, Any]]:
                 score += 3
             elif at is None:
                 score += 2
+            elif isinstance(at, T.ChoiceType) and not T.is_subtype(at, ot):
+                # a value of a choice type may fit: decided at run time
+                if not any(T.is_subtype(c, ot) or T.implicitly_converts(c, ot) for c in at.choices):
+                    score = -1
+                    break
+                score += 2
             elif T.is_subtype(at, ot):
                 score += 0
             elif T.implicitly_converts(at, ot):
@@ -159,19 +182,30 @@ def _invoke(comp: Any, node: Any, info: Any, argfns: list[Callable]) -> Callable
 
 
 def _runtime_overload(comp: Any, node: Any, candidates: list[Any], argfns: list[Callable]) -> Callable:
-    checks = [[T.build_check(t) if t is not None else None for t in c.operand_types] for c in candidates]
+    checks = [[_loose_check(t) if t is not None else None for t in c.operand_types] for c in candidates]
+    exact_checks = [[T.build_check(t) if t is not None else None for t in c.operand_types] for c in candidates]
     invokers = [_invoke(comp, node, c, [_slot_arg(i) for i in range(len(argfns))]) for c in candidates]
     name = node.name
 
     def dispatch(ctx: Any) -> Any:
         values = [f(ctx) for f in argfns]
         models = ctx.models
-        for chk, inv in zip(checks, invokers):
-            if all(c is None or v is None or c(v, models) for c, v in zip(chk, values)):
-                ctx.slots[_ARGS] = values
-                return inv(ctx)
+        for group in (exact_checks, checks):
+            for chk, inv in zip(group, invokers):
+                if all(c is None or v is None or c(v, models) for c, v in zip(chk, values)):
+                    ctx.slots[_ARGS] = values
+                    return inv(ctx)
         raise CqlRuntimeError(f"no overload of function '{name}' accepts the argument values")
     return comp.located(node, dispatch)
+
+
+def _loose_check(t: T.CqlType) -> Callable:
+    """The operand's type test, also accepting values that implicitly convert to it."""
+    exact = T.build_check(t)
+    conv = T.implicit_converter(t)
+    if conv is None:
+        return exact
+    return lambda v, models: exact(v, models) or exact(conv(v), models)
 
 
 _ARGS = -1   # slot holding the already-evaluated arguments of a run-time overload dispatch
@@ -237,7 +271,36 @@ def _arity(comp: Any, node: Any, args: list, n: int) -> None:
         raise comp.error(node, f"{node.name}() takes {n} argument(s), not {len(args)}")
 
 
+_AGE_UNITS = {"Years": "year", "Months": "month", "Weeks": "week", "Days": "day", "Hours": "hour",
+              "Minutes": "minute", "Seconds": "second"}
+
+
+def _age(unit: str, at: bool, patient: bool) -> Callable:
+    """AgeIn<Unit>s() / AgeIn<Unit>sAt(x): the context Patient's birthDate;
+    CalculateAgeIn<Unit>s(b): age as of now (spec: clinical operators)."""
+    def compile_age(comp: Any, node: Any, args: list) -> tuple:
+        _arity(comp, node, args, (1 if at else 0) + (0 if patient else 1))
+        age_at = operator("CalculateAgeAt")
+        if age_at is None:
+            raise comp.error(node, "no CalculateAgeAt operator is available")
+        fns = [system_arg(comp, f, t) for f, t in args]
+        if patient:
+            from fhirrules.cql.compile_names import property_getter
+            from fhirrules.cql.compile_ops import to_system
+            getter = property_getter("birthDate")
+            birth = lambda ctx: to_system(getter(ctx.context_values.get("Patient"), ctx), ctx)  # noqa: E731
+        else:
+            birth = fns[0]
+        as_of = fns[-1] if at else (lambda ctx: ctx.now)
+        return comp.located(node, lambda ctx: age_at(birth(ctx), as_of(ctx), unit)), T.INTEGER
+    return compile_age
+
+
 _CONTEXT_FUNCTIONS = {"Now": _now, "Today": _today, "TimeOfDay": _time_of_day, "Message": _message}
+for _word, _unit in _AGE_UNITS.items():
+    _CONTEXT_FUNCTIONS[f"AgeIn{_word}"] = _age(_unit, at=False, patient=True)
+    _CONTEXT_FUNCTIONS[f"AgeIn{_word}At"] = _age(_unit, at=True, patient=True)
+    _CONTEXT_FUNCTIONS[f"CalculateAgeIn{_word}"] = _age(_unit, at=False, patient=False)
 
 
 # ---------------------------------------------------------------- temporary shims

@@ -21,14 +21,15 @@ def compile_identifier(comp: Any, node: ast.Identifier, scope: Any) -> tuple:
     b = scope.lookup(name)
     if b is not None:
         return slot_reader(b.slot), b.type
+    implicit = scope.find_implicit()
+    if implicit is not None:
+        # inside 'sort by', a bare name is a property of the element being sorted
+        reader = slot_reader(implicit.slot)
+        getter = property_getter(name)
+        return (lambda ctx: getter(reader(ctx), ctx)), member_type(implicit.type, name)
     found = resolve_library_name(comp, comp.state, name, node)
     if found is not None:
         return found
-    implicit = scope.find_implicit()
-    if implicit is not None:
-        reader = slot_reader(implicit.slot)
-        getter = property_getter(name)
-        return (lambda ctx: getter(reader(ctx), ctx)), None
     if name in comp.state.includes:
         raise comp.error(node, f"'{name}' is an included library, not a value; "
                                f"use {name}.<name> to refer to one of its definitions")

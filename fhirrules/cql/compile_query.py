@@ -53,7 +53,10 @@ def compile_query(comp: Any, node: ast.Query, scope: Any) -> tuple:
         run = _aggregate(comp, node.aggregate, qscope, sources, filt, slots)
         return comp.located(node, run), None
 
-    sorter = _sorter(comp, node.sort, ret_type, qscope) if node.sort else None
+    # Without a return clause the sorted elements are the source elements: 'sort by'
+    # may then also name the alias, bound to each element while its key is computed.
+    alias_slot = sources[0][2] if single and ret_fn is None else None
+    sorter = _sorter(comp, node.sort, ret_type, qscope, alias_slot) if node.sort else None
     distinct = node.return_expr is not None and node.return_distinct
     aliases = [a for a, _, _, _ in sources]
     static_list = all(is_list for _, _, _, is_list in sources)
@@ -205,7 +208,8 @@ def sort_compare(a: Any, b: Any) -> int:
     return c
 
 
-def _sorter(comp: Any, items: list[ast.SortItem], elem_type: Any, scope: Any) -> Callable:
+def _sorter(comp: Any, items: list[ast.SortItem], elem_type: Any, scope: Any,
+            alias_slot: Optional[int] = None) -> Callable:
     keys = []
     for item in items:
         if item.expr is None:
@@ -219,6 +223,8 @@ def _sorter(comp: Any, items: list[ast.SortItem], elem_type: Any, scope: Any) ->
         s = ctx.slots
         decorated = []
         for v in values:
+            if alias_slot is not None:
+                s[alias_slot] = v
             ks = []
             for key, _ in keys:
                 if key is None:

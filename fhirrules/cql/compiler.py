@@ -110,8 +110,7 @@ class Compiler:
                 raise
             except RecursionError:
                 raise err(node, "expression recursion too deep", CqlRuntimeError) from None
-            except (ArithmeticError, ValueError, TypeError, OverflowError, KeyError, IndexError,
-                    AttributeError, NotImplementedError) as e:
+            except Exception as e:  # noqa: BLE001 - nothing but CqlError may leave the engine
                 raise err(node, f"{type(e).__name__}: {e}", CqlRuntimeError) from e
         return run
 
@@ -154,7 +153,9 @@ class Compiler:
                 return value
             info.fn = ref
         if info.state == "compiling":
-            return                  # a recursive reference: type unknown, closure ready
+            # a define reaching itself (directly or through functions/other defines)
+            # would recurse forever: CQL rejects circular expression references
+            raise self.error(info.node, f"circular reference: define '{info.node.name}' depends on itself")
         info.state = "compiling"
         scope = Scope(context=info.node.context)
         body, t = self.expr(info.node.expr, scope)

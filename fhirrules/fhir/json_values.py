@@ -37,11 +37,10 @@ def to_json_value(value: Any) -> Any:
         return _decimal(value)
     if isinstance(value, float):
         return value
-    if isinstance(value, dict):
-        if "resourceType" in value and not hasattr(value, "cql_model"):
-            if type(value) is dict:
-                return {"resourceType": value["resourceType"], "id": value.get("id")}
-        return {str(k): to_json_value(v) for k, v in value.items()}   # CqlTuple
+    if type(value) is dict and "resourceType" in value:
+        return {"resourceType": value["resourceType"], "id": value.get("id")}
+    if isinstance(value, dict):                                       # CqlTuple
+        return {str(k): to_json_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         return [to_json_value(v) for v in value]
     if isinstance(value, FhirPrimitive):

@@ -7,6 +7,7 @@ model's order, and primitives keep their ``_element`` sibling for ``id``/``exten
 An element the model does not know is ignored (None), as the reference engines do."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Optional
 
 from fhirrules.cql.errors import CqlRuntimeError, CqlSemanticError
@@ -14,8 +15,8 @@ from fhirrules.fhir import helpers
 from fhirrules.fhir.modelinfo_table import TYPES
 from fhirrules.fhir.primitives import system_value
 from fhirrules.fhir.temporal_adapter import to_iso
-from fhirrules.fhir.typeinfo import (element_info, is_subtype, known_type, primitive_system_type,
-                                     primary_code_path, qualify, choice_key)
+from fhirrules.fhir.typeinfo import (choice_key, choice_of_key, element_info, is_subtype, known_type,
+                                     primary_code_path, primitive_system_type, qualify)
 from fhirrules.fhir.values import FhirElement, FhirPrimitive
 
 
@@ -28,6 +29,16 @@ def _value_type(value: Any) -> Optional[str]:
     if t is FhirElement or t is FhirPrimitive:
         return value.type
     return None
+
+
+_SYSTEM, _PRIMITIVE, _COMPLEX = 0, 1, 2
+
+
+@lru_cache(maxsize=None)
+def _kind(type_name: str) -> int:
+    if type_name.startswith("System."):
+        return _SYSTEM
+    return _PRIMITIVE if primitive_system_type(type_name) is not None else _COMPLEX
 
 
 def wrap(raw: Any, type_name: str, ext: Any = None) -> Any:
@@ -43,13 +54,13 @@ def wrap(raw: Any, type_name: str, ext: Any = None) -> Any:
         return out
     if raw is None and ext is None:
         return None
-    if type_name.startswith("System."):
-        return system_value(type_name, raw)
-    if primitive_system_type(type_name) is not None:
+    kind = _kind(type_name)
+    if kind == _PRIMITIVE:
         return FhirPrimitive(type_name, raw, ext)
+    if kind == _SYSTEM:
+        return system_value(type_name, raw)
     if type(raw) is dict:
-        rt = raw.get("resourceType")
-        if rt is not None:
+        if "resourceType" in raw:
             return raw            # a contained / entry resource: resources stay dicts
         return FhirElement(type_name, raw)
     return raw
@@ -66,29 +77,30 @@ def _primitive_property(value: FhirPrimitive, name: str) -> Any:
     return None
 
 
-def get_element(data: dict, type_name: str, name: str) -> Any:
-    """Element ``name`` of the JSON object ``data`` of type ``type_name``."""
+@lru_cache(maxsize=None)
+def _plan(type_name: str, name: str) -> tuple[tuple[str, str, str], ...]:
+    """Where element ``name`` of ``type_name`` lives in JSON: (key, '_'+key, type) for
+    each candidate, in the model's order (several for a choice element); () if unknown."""
     info = element_info(type_name, name)
     if info is None:
-        if name == "resourceType" and "resourceType" in data:
-            return data["resourceType"]
-        # `value[x]` written with its JSON name (valueQuantity) is accepted too
-        from fhirrules.fhir.typeinfo import choice_of_key
-        choice = choice_of_key(type_name, name)
-        if choice is not None:
-            raw = data.get(name)
-            return wrap(raw, choice[1], data.get("_" + name))
-        return None
-    typ, _many = info
+        choice = choice_of_key(type_name, name)     # `valueQuantity` written out
+        return ((name, "_" + name, choice[1]),) if choice is not None else ()
+    typ = info[0]
     if type(typ) is tuple:
-        for choice in typ:
-            key = choice_key(name, choice)
-            raw = data.get(key)
-            ext = data.get("_" + key)
-            if raw is not None or ext is not None:
-                return wrap(raw, choice, ext)
-        return None
-    return wrap(data.get(name), typ, data.get("_" + name))
+        return tuple((choice_key(name, c), "_" + choice_key(name, c), c) for c in typ)
+    return ((name, "_" + name, typ),)
+
+
+def get_element(data: dict, type_name: str, name: str) -> Any:
+    """Element ``name`` of the JSON object ``data`` of type ``type_name``."""
+    for key, ext_key, typ in _plan(type_name, name):
+        raw = data.get(key)
+        ext = data.get(ext_key)
+        if raw is not None or ext is not None:
+            return wrap(raw, typ, ext)
+    if name == "resourceType":
+        return data.get("resourceType")
+    return None
 
 
 def get_property(value: Any, path: str) -> Any:

@@ -17,7 +17,10 @@ from fhirrules.cql import ast
 from fhirrules.cql.errors import CqlError, CqlSemanticError
 from fhirrules.cql.types.clinical import Code, Concept
 from fhirrules.cql.types.interval import Interval
+from fhirrules.cql.types.primitives import Long
 from fhirrules.cql.types.quantity import Quantity
+from fhirrules.cql.types.ratio import Ratio
+from fhirrules.cql.types.temporal import Date, DateTime, Time
 from fhirrules.cql.types.tuple import CqlTuple
 from fhirrules.fhir.temporal_adapter import parse_date, parse_datetime, parse_time
 
@@ -99,7 +102,7 @@ def parameter_value(engine: Any, library: Any, name: str, text: str, ctx: Any) -
                                f"(it has: {', '.join(known) or 'none'})")
     spec = declared_type(library, name)
     try:
-        return engine.compile_expression(text, library=library)(ctx)
+        value = engine.compile_expression(text, library=library)(ctx)
     except CqlError as cql_error:
         try:
             return from_json(orjson.loads(text), spec)
@@ -108,3 +111,46 @@ def parameter_value(engine: Any, library: Any, name: str, text: str, ctx: Any) -
                 return text
             raise CqlSemanticError(f"parameter {name!r}: {text!r} is neither CQL nor JSON "
                                    f"({cql_error.message})") from None
+    return coerce(value, spec, name)
+
+
+# CQL's implicit widenings a parameter value may need to reach its declared type
+_WIDEN: dict[tuple[type, str], Callable[[Any], Any]] = {
+    (Date, "DateTime"): lambda d: d.to_datetime(),
+    (int, "Decimal"): Decimal,
+    (int, "Long"): Long,
+    (Decimal, "Quantity"): lambda d: Quantity(d, "1"),
+    (int, "Quantity"): lambda i: Quantity(Decimal(i), "1"),
+    (Code, "Concept"): lambda c: Concept([c]),
+}
+_PYTHON_TYPES: dict[str, tuple[type, ...]] = {
+    "Boolean": (bool,), "Integer": (int,), "Long": (int,), "Decimal": (Decimal,), "String": (str,),
+    "Date": (Date,), "DateTime": (DateTime,), "Time": (Time,), "Quantity": (Quantity,),
+    "Code": (Code,), "Concept": (Concept,), "Ratio": (Ratio,),
+}
+
+
+def coerce(value: Any, spec: Optional[ast.TypeSpec], name: str) -> Any:
+    """``value`` as the declared type: implicit widenings (Date -> DateTime in an
+    ``Interval<DateTime>``, Integer -> Decimal), a clear error for a plain mismatch."""
+    if value is None or spec is None:
+        return value
+    if isinstance(spec, ast.IntervalTypeSpec) and isinstance(value, Interval):
+        return Interval(coerce(value.low, spec.point, name), coerce(value.high, spec.point, name),
+                        value.low_closed, value.high_closed)
+    if isinstance(spec, ast.ListTypeSpec) and isinstance(value, list):
+        return [coerce(v, spec.element, name) for v in value]
+    if isinstance(spec, (ast.IntervalTypeSpec, ast.ListTypeSpec)):
+        kind = "an Interval" if isinstance(spec, ast.IntervalTypeSpec) else "a List"
+        raise CqlSemanticError(f"parameter {name!r} is declared {kind} but the value given is a "
+                               f"{type(value).__name__}")
+    tname = _named(spec) or ""
+    expected = _PYTHON_TYPES.get(tname)
+    is_bool = type(value) is bool
+    if expected is None or (isinstance(value, expected) and is_bool == (tname == "Boolean")):
+        return value
+    widen = None if is_bool else _WIDEN.get((int if isinstance(value, int) else type(value), tname))
+    if widen is not None:
+        return widen(value)
+    raise CqlSemanticError(f"parameter {name!r} is declared {tname} but the value given is a "
+                           f"{type(value).__name__}")

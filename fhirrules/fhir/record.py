@@ -14,7 +14,7 @@ from typing import Any, Iterable, Optional
 
 from fhirrules.cql.errors import CqlRuntimeError
 from fhirrules.cql.types.clinical import Code, ValueSetRef
-from fhirrules.fhir.codepaths import Key, codes_at
+from fhirrules.fhir.codepaths import Key, codes_at, json_at
 from fhirrules.fhir.dates import in_date_range
 from fhirrules.fhir.model import get_property
 from fhirrules.fhir.terminology import codes_of
@@ -37,6 +37,9 @@ class PatientRecord:
         self.source = source
         self.warnings: list[str] = list(warnings or [])
         self.population: Optional["Population"] = None
+        # resources tied to no patient (Medication, Practitioner ...) of a multi-patient
+        # data set: one record shared by all, consulted after this one's own
+        self.shared: Optional["PatientRecord"] = None
         for r in resources:
             self.add(r)
 
@@ -49,6 +52,9 @@ class PatientRecord:
             self.by_ref[f"{rt}/{rid}"] = resource
         if full_url:
             self.by_ref[full_url] = resource
+        elif rid is not None:
+            # data without fullUrls (NDJSON, folders) may still say urn:uuid:<id>
+            self.by_ref.setdefault(f"urn:uuid:{rid}", resource)
         for contained in resource.get("contained") or ():
             if isinstance(contained, dict) and contained.get("id"):
                 # '#id' is relative to the container; kept record-wide for simplicity
@@ -67,11 +73,14 @@ class PatientRecord:
         return p.get("id") if p else None
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self.by_type.values())
+        return sum(len(v) for v in self.by_type.values()) + (len(self.shared) if self.shared else 0)
 
     def resources(self) -> Iterable[dict]:
+        """Every resource this patient's evaluation can see (own, then shared)."""
         for items in self.by_type.values():
             yield from items
+        if self.shared is not None:
+            yield from self.shared.resources()
 
     def resolve(self, reference: str) -> Optional[dict]:
         """A reference string ('Medication/1', '#m1', 'urn:uuid:..', absolute URL)."""
@@ -82,6 +91,8 @@ class PatientRecord:
                 hit = self.by_ref.get(f"{parts[-2]}/{parts[-1]}")
                 if hit is None and len(parts) >= 4 and parts[-2] == "_history":
                     hit = self.by_ref.get(f"{parts[-4]}/{parts[-3]}")
+        if hit is None and self.shared is not None:
+            hit = self.shared.resolve(reference)
         return hit
 
     def _warn(self, message: str) -> None:
@@ -117,6 +128,9 @@ class PatientRecord:
             found = self._coded(rt, code_path, codes)
         if date_path and date_range is not None:
             found = [r for r in found if in_date_range(get_property(r, date_path), date_range)]
+        if self.shared is not None and rt in self.shared.by_type:
+            found += self.shared.retrieve(data_type, code_path=code_path, codes=codes,
+                                          date_path=date_path, date_range=date_range)
         return found
 
     def _coded(self, rt: str, code_path: Optional[str], codes: Any) -> list[dict]:
@@ -132,9 +146,9 @@ class PatientRecord:
         if path is None:
             raise CqlRuntimeError(f"{rt} has no primary code path; name one in the retrieve")
         index = self.code_index(rt, path)
-        if not index:
-            return []
         if isinstance(codes, ValueSetRef):
+            # expanded even for an empty record, so a missing value set is reported for
+            # every patient, not only for those who have data of this type
             return self._by_valueset(index, codes)
         wanted = {(c.system, c.code) for c in codes_of(codes)}
         return _collect(index, (k for k in wanted if k in index))
@@ -143,10 +157,18 @@ class PatientRecord:
         if self.terminology is None:
             raise CqlRuntimeError(f"retrieve by value set {vs.id} needs value sets (--valuesets)")
         keys_of = getattr(self.terminology, "code_keys", None)
-        if keys_of is None:   # a provider without hashed expansions: ask per code
+        members = None
+        if keys_of is not None:
+            try:
+                members = keys_of(vs)
+            except CqlRuntimeError:
+                if getattr(self.terminology, "remote", None) is None:
+                    raise
+        if members is None:
+            # no hashed expansion (another provider, or a server that only validates):
+            # ask per distinct code of the record
             return _collect(index, (k for k in index
                                     if self.terminology.in_valueset(Code(k[1], k[0]), vs)))
-        members = keys_of(vs)
         # walk the smaller side: the record's codes or the value set's members
         if len(index) <= len(members):
             return _collect(index, (k for k in index if k in members))
@@ -184,7 +206,7 @@ def patient_refs(resource: dict) -> set[str]:
         return {resource.get("id")} if resource.get("id") else set()
     out = set()
     for path in patient_paths(rt):
-        for node, _t in _refs(resource, path):
+        for node, _t in json_at(resource, path):
             ref = node.get("reference") if isinstance(node, dict) else None
             if isinstance(ref, str):
                 parts = ref.rstrip("/").split("/")
@@ -193,11 +215,6 @@ def patient_refs(resource: dict) -> set[str]:
                 elif ref.startswith("urn:uuid:"):
                     out.add(ref)
     return out
-
-
-def _refs(resource: dict, path: str) -> list:
-    from fhirrules.fhir.codepaths import json_at
-    return json_at(resource, path)
 
 
 class Population:

@@ -22,46 +22,12 @@ import orjson
 
 from fhirrules.cql.errors import CqlRuntimeError
 from fhirrules.cql.types.clinical import Code, CodeSystemRef, Concept, ValueSetRef
+from fhirrules.fhir.expansion import Expansion, Key, intersect, walk_contains
 from fhirrules.fhir.helpers import to_code, to_concept
+from fhirrules.fhir.terminology_remote import RemoteTerminology
 from fhirrules.fhir.values import FhirElement, FhirPrimitive
 
-Key = tuple[str, str]   # (system, code)
-
-
-class Expansion:
-    """The members of one value set: (system, code) -> versions seen (None: any)."""
-
-    __slots__ = ("members", "displays")
-
-    def __init__(self) -> None:
-        self.members: dict[Key, set[Optional[str]]] = {}
-        self.displays: dict[Key, Optional[str]] = {}
-
-    def add(self, system: Optional[str], code: Any, version: Optional[str] = None,
-            display: Optional[str] = None) -> None:
-        if system is None or code is None:
-            return
-        key = (system, str(code))
-        self.members.setdefault(key, set()).add(version)
-        self.displays.setdefault(key, display)
-
-    def discard(self, system: Optional[str], code: Any) -> None:
-        if system is not None and code is not None:
-            self.members.pop((system, str(code)), None)
-
-    def contains(self, system: Optional[str], code: Optional[str],
-                 version: Optional[str] = None) -> bool:
-        versions = self.members.get((system, code))  # type: ignore[arg-type]
-        if versions is None:
-            return False
-        return version is None or None in versions or version in versions
-
-    def codes(self) -> list[Code]:
-        return [Code(code, system, next(iter(v - {None}), None), self.displays.get((system, code)))
-                for (system, code), v in self.members.items()]
-
-    def __len__(self) -> int:
-        return len(self.members)
+__all__ = ["Terminology", "RemoteTerminology", "Expansion", "codes_of"]
 
 
 def codes_of(value: Any) -> list[Code]:
@@ -88,13 +54,6 @@ def codes_of(value: Any) -> list[Code]:
     if isinstance(value, dict):
         return [to_code(value)] if "code" in value else to_concept(value).codes
     raise CqlRuntimeError(f"expected a code or concept, found {type(value).__name__}")
-
-
-def _walk_contains(items: Iterable[dict], exp: Expansion) -> None:
-    for item in items or ():
-        if "code" in item and not item.get("abstract") and not item.get("inactive"):
-            exp.add(item.get("system"), item.get("code"), item.get("version"), item.get("display"))
-        _walk_contains(item.get("contains") or (), exp)
 
 
 def _walk_concepts(concepts: Iterable[dict]) -> Iterator[dict]:
@@ -212,7 +171,7 @@ class Terminology:
         exp = Expansion()
         expansion = vs.get("expansion")
         if isinstance(expansion, dict) and expansion.get("contains") is not None:
-            _walk_contains(expansion["contains"], exp)
+            walk_contains(expansion["contains"], exp)
             return exp
         compose = vs.get("compose")
         if not isinstance(compose, dict):
@@ -257,9 +216,9 @@ class Terminology:
         if sets:
             # FHIR: the value sets of one rule are intersected with each other and with
             # the rule's system/concepts, if it has any
-            part = sets[0] if not (rule.get("concept") or system) else _intersect(part, sets[0])
+            part = sets[0] if not (rule.get("concept") or system) else intersect(part, sets[0])
             for other_set in sets[1:]:
-                part = _intersect(part, other_set)
+                part = intersect(part, other_set)
         for (s, c), versions in part.members.items():
             if include:
                 for v in versions:
@@ -305,73 +264,3 @@ class Terminology:
         known = {str(c.get("code")) for c in _walk_concepts(cs.get("concept") or ())}
         return any(c.system == codesystem.id and c.code in known for c in codes)
 
-
-def _intersect(a: Expansion, b: Expansion) -> Expansion:
-    out = Expansion()
-    for key, versions in a.members.items():
-        if key in b.members:
-            for v in versions:
-                out.add(key[0], key[1], v, a.displays.get(key))
-    return out
-
-
-class RemoteTerminology:
-    """A FHIR terminology server: ``ValueSet/$expand`` (paged by ``offset``) and
-    ``ValueSet/$validate-code``, results cached for the life of the object."""
-
-    def __init__(self, base_url: str, *, token: Optional[str] = None, timeout: float = 20.0,
-                 client: Any = None, page_size: int = 1000) -> None:
-        import httpx
-        self.base_url = base_url.rstrip("/")
-        headers = {"Accept": "application/fhir+json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        self.client = client or httpx.Client(timeout=timeout, headers=headers)
-        self._headers = headers
-        self.page_size = page_size
-        self._validated: dict[tuple, bool] = {}
-
-    def _get(self, path: str, params: dict) -> dict:
-        import httpx
-        url = f"{self.base_url}/{path}"
-        try:
-            r = self.client.get(url, params=params, headers=self._headers)
-        except httpx.HTTPError as e:
-            raise CqlRuntimeError(f"terminology server {self.base_url}: {e}") from None
-        if r.status_code != 200:
-            raise CqlRuntimeError(f"terminology server {url} answered HTTP {r.status_code}")
-        try:
-            return orjson.loads(r.content)
-        except orjson.JSONDecodeError:
-            raise CqlRuntimeError(f"terminology server {url}: not JSON") from None
-
-    def expand(self, url: str, version: Optional[str] = None) -> Expansion:
-        exp = Expansion()
-        offset = 0
-        while True:
-            params: dict[str, Any] = {"url": url, "count": self.page_size, "offset": offset}
-            if version:
-                params["valueSetVersion"] = version
-            vs = self._get("ValueSet/$expand", params)
-            contains = (vs.get("expansion") or {}).get("contains") or []
-            _walk_contains(contains, exp)
-            total = (vs.get("expansion") or {}).get("total")
-            offset += len(contains)
-            if not contains or total is None or offset >= total:
-                return exp
-
-    def validate_code(self, url: str, code: Code) -> bool:
-        key = (url, code.system, code.code, code.version)
-        if key not in self._validated:
-            params = {"url": url, "code": code.code}
-            if code.system:
-                params["system"] = code.system
-            if code.version:
-                params["systemVersion"] = code.version
-            res = self._get("ValueSet/$validate-code", params)
-            result = False
-            for p in res.get("parameter") or ():
-                if p.get("name") == "result":
-                    result = bool(p.get("valueBoolean"))
-            self._validated[key] = result
-        return self._validated[key]

@@ -87,9 +87,10 @@ def primary_code_path(type_name: str) -> Optional[str]:
 
 
 def patient_paths(resource_type: str) -> list[str]:
-    """Elements whose references tie a resource to a Patient (the model's context
-    relationships), e.g. Observation -> ['subject', 'performer']."""
-    return TYPES.get(qualify(resource_type), {}).get("contexts", {}).get("Patient", [])
+    """Element paths whose references tie a resource to a Patient (the model's Patient
+    context relationships, resolved from search parameter names to elements by the
+    generator), e.g. Condition -> ['subject', 'asserter']."""
+    return TYPES.get(qualify(resource_type), {}).get("patientPaths", [])
 
 
 def search_param(resource_type: str, path: str) -> Optional[str]:

@@ -7,11 +7,12 @@ Patient).  Warnings (strings, kept on the PatientRecord): top-level elements the
 does not know (they are ignored on evaluation)."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Optional
 
 from fhirrules.fhir.errors import FhirDataError
 from fhirrules.fhir.modelinfo_table import TYPES
-from fhirrules.fhir.typeinfo import choice_of_key, element_info
+from fhirrules.fhir.typeinfo import choice_key
 
 _ALWAYS_OK = frozenset(("resourceType", "id", "meta", "text", "contained", "extension",
                         "modifierExtension", "implicitRules", "language"))
@@ -44,12 +45,21 @@ def check_resource(resource: Any, where: str, index: Optional[int] = None,
     rid = resource.get("id")
     if rid is not None and not isinstance(rid, str):
         raise FhirDataError(f"{describe(where, index, resource)}: field 'id' must be a string")
-    warnings = []
-    tname = "FHIR." + rt
-    for key in resource:
-        if key in _ALWAYS_OK:
-            continue
-        name = key[1:] if key.startswith("_") else key
-        if element_info(tname, name) is None and choice_of_key(tname, name) is None:
-            warnings.append(f"{describe(where, index, resource)}: unknown element {key!r} ignored")
-    return warnings
+    allowed = _json_keys("FHIR." + rt)
+    return [f"{describe(where, index, resource)}: unknown element {key!r} ignored"
+            for key in resource if key not in allowed]
+
+
+@lru_cache(maxsize=None)
+def _json_keys(type_name: str) -> frozenset[str]:
+    """Every JSON property a resource of this type may carry: its elements (inherited
+    too), each choice element's typed names (valueQuantity ...), and their '_' siblings."""
+    keys = set(_ALWAYS_OK)
+    t: Optional[str] = type_name
+    while t and t in TYPES:
+        for name, (typ, _many) in TYPES[t].get("elements", {}).items():
+            names = [choice_key(name, c) for c in typ] if isinstance(typ, list) else [name]
+            keys.update(names)
+            keys.update("_" + n for n in names)
+        t = TYPES[t].get("base")
+    return frozenset(keys)

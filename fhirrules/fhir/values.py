@@ -29,7 +29,7 @@ class FhirElement:
         return element_to_system(self)
 
     def __eq__(self, other: Any) -> bool:
-        return isinstance(other, FhirElement) and self.data == other.data
+        return isinstance(other, FhirElement) and self.type == other.type and self.data == other.data
 
     def __hash__(self) -> int:
         return hash((self.type, len(self.data)))

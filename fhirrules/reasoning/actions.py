@@ -8,14 +8,14 @@ result is written on the copied condition as the ``condition-result`` extension.
 children: ``all`` applies every applicable child, ``any`` only the first one."""
 from __future__ import annotations
 
-import copy
 from typing import Any, Callable, Sequence
 
 from fhirrules.reasoning.activity import apply_dynamic_values, build_activity
 from fhirrules.reasoning.errors import ExpressionError
 from fhirrules.reasoning.expressions import evaluate_expression
 from fhirrules.reasoning.inputs import input_variables
-from fhirrules.reasoning.outcomes import link_messages
+from fhirrules.reasoning.jsoncopy import clone
+from fhirrules.reasoning.lenient import lenient_timing
 from fhirrules.reasoning.session import ApplySession
 from fhirrules.reasoning.values import truthy_condition
 
@@ -28,37 +28,22 @@ COPIED = ("id", "extension", "title", "description", "textEquivalent", "priority
           "documentation", "type", "relatedAction", "groupingBehavior", "selectionBehavior",
           "requiredBehavior", "precheckBehavior", "cardinalityBehavior")
 TIMINGS = ("timingDateTime", "timingAge", "timingPeriod", "timingDuration", "timingRange", "timingTiming")
-# Timing.repeat elements that are integers / decimals (knowledge sometimes writes "59").
-_INT_REPEAT = ("count", "countMax", "frequency", "frequencyMax")
-_DEC_REPEAT = ("duration", "durationMax", "period", "periodMax")
-
 # Builds the nested RequestGroup of a PlanDefinition named by definitionCanonical.
 NestedPlan = Callable[[dict], "dict | None"]
 
 
 def applicability_behavior(element: dict) -> str:
+    """``all`` (default) or ``any``, from the element's cqf-applicabilityBehavior extension."""
     for ext in element.get("extension") or ():
         if ext.get("url") == APPLICABILITY_BEHAVIOR:
             return ext.get("valueCode") or "all"
     return "all"
 
 
-def lenient_timing(value: Any) -> Any:
-    """Turn numeric strings in ``Timing.repeat`` into numbers (as HAPI accepts them)."""
-    if not isinstance(value, dict) or not isinstance(value.get("repeat"), dict):
-        return value
-    repeat = value["repeat"]
-    for key in _INT_REPEAT + _DEC_REPEAT:
-        v = repeat.get(key)
-        if isinstance(v, str):
-            try:
-                repeat[key] = int(v) if key in _INT_REPEAT or v.strip().lstrip("-").isdigit() else float(v)
-            except ValueError:
-                pass
-    return value
-
-
 class ActionApplier:
+    """Applies the actions of one PlanDefinition into RequestGroup actions; collects the
+    resources their definitions produce in ``resources``."""
+
     def __init__(self, session: ApplySession, plan: dict, libraries: Sequence[str],
                  request_group_id: str, nested_plan: NestedPlan) -> None:
         self.session = session
@@ -66,7 +51,7 @@ class ActionApplier:
         self.libraries = list(libraries)
         self.rg_id = request_group_id
         self.nested_plan = nested_plan
-        self.outcome_id = f"outcome-{request_group_id}"
+        self.outcome_id = f"apply-outcome-{request_group_id}"   # the reference engine's naming
         self.resources: list[dict] = []
 
     def where(self, action: dict, path: str) -> str:
@@ -94,7 +79,7 @@ class ActionApplier:
             scopes.pop()
 
     def _apply_action(self, action: dict, path: str, where: str) -> dict | None:
-        conditions = [copy.deepcopy(c) for c in action.get("condition") or ()]
+        conditions = [clone(c) for c in action.get("condition") or ()]
         for cond in conditions:
             if cond.get("kind") == "applicability" and not self._applicable(cond, where):
                 return None
@@ -102,16 +87,17 @@ class ActionApplier:
             if cond.get("kind") in ("start", "stop"):
                 self._record_condition(cond, where)
 
-        out: dict[str, Any] = {k: copy.deepcopy(action[k]) for k in COPIED if k in action}
+        out: dict[str, Any] = {k: clone(action[k]) for k in COPIED if k in action}
         if conditions:
             out["condition"] = conditions
         for key in TIMINGS:
             if key in action:
-                out[key] = lenient_timing(copy.deepcopy(action[key]))
+                out[key] = lenient_timing(clone(action[key]))
         self._participants(action, out)
-        self._definition(action, out, where)
+        resource = self._definition(action, out, where)
         apply_dynamic_values(self.session, action, out, self.libraries, target=out,
                              location=where, path_prefix="action", outcome_id=self.outcome_id)
+        self._resource_dynamic_values(action, resource, out, where)
         children = self.apply_actions(action.get("action") or (), applicability_behavior(action),
                                       f"{path}.action")
         if children:
@@ -175,33 +161,44 @@ class ActionApplier:
         for p in unresolved:
             inner = [{"url": "type", "valueCode": p["type"]}] if p.get("type") else []
             if p.get("role"):
-                inner.append({"url": "role", "valueCodeableConcept": copy.deepcopy(p["role"])})
+                inner.append({"url": "role", "valueCodeableConcept": clone(p["role"])})
             if inner:
                 out.setdefault("extension", []).append({"url": PARTICIPANT_DEFINITION, "extension": inner})
 
     # --------------------------------------------------------------- definition
-    def _definition(self, action: dict, out: dict, where: str) -> None:
+    def _resource_dynamic_values(self, action: dict, resource: dict | None, out: dict, where: str) -> None:
+        """dynamicValues of the action whose path is not ``action.*`` customise the
+        resource the action's definition produced; without one, the action itself."""
+        if not any(not (dv.get("path") or "").startswith("action.") for dv in action.get("dynamicValue") or ()):
+            return
+        target = resource if resource is not None else out
+        apply_dynamic_values(self.session, action, target, self.libraries, target=target,
+                             location=where, outcome_id=self.outcome_id if resource is None else None)
+
+    def _definition(self, action: dict, out: dict, where: str) -> dict | None:
+        """Apply the action's definition; the resource it produced (if any)."""
         if action.get("definitionUri"):
             out["resource"] = {"reference": action["definitionUri"]}
-            return
+            return None
         ref = action.get("definitionCanonical")
         if not ref:
-            return
+            return None
         target = self.session.kb.resolve(ref, ("ActivityDefinition", "PlanDefinition", "Questionnaire"),
                                          container=self.plan)
         if target is None:
             self.session.report(self.outcome_id, "warning", "not-found",
                                 f"definition {ref} not found; referenced as given", where)
             out["resource"] = {"reference": ref}
-            return
+            return None
         kind = target.get("resourceType")
         if kind == "ActivityDefinition":
             resource = build_activity(self.session, target, libraries=self.libraries,
                                       based_on=f"RequestGroup/{self.rg_id}", location=where,
-                                      outcome_id=self.outcome_id)
+                                      outcome_id=self.outcome_id, action_id=action.get("id"))
             if resource is not None:
                 self.resources.append(resource)
                 out["resource"] = {"reference": f"{resource['resourceType']}/{resource['id']}"}
+            return resource
         elif kind == "PlanDefinition":
             nested = self.nested_plan(target)
             if nested is None:
@@ -209,5 +206,7 @@ class ActionApplier:
                                     f"PlanDefinition {ref} includes itself or nests too deep; not applied", where)
             else:
                 out["resource"] = {"reference": f"RequestGroup/{nested['id']}"}
-        else:  # Questionnaire: the action asks for it to be filled in; reference it
-            out["resource"] = {"reference": ref}
+            return nested
+        # Questionnaire: the action asks for it to be filled in; reference it
+        out["resource"] = {"reference": ref}
+        return None

@@ -9,19 +9,22 @@ Then the ActivityDefinition's ``dynamicValue``s override elements by path; a fai
 becomes an OperationOutcome issue linked from the resource through ``cqf-messages``."""
 from __future__ import annotations
 
-import copy
 from typing import Any, Callable, Sequence
 
 from fhirrules.reasoning.errors import ExpressionError
 from fhirrules.reasoning.expressions import evaluate_expression
+from fhirrules.reasoning.jsoncopy import clone
+from fhirrules.reasoning.lenient import lenient_timing
 from fhirrules.reasoning.outcomes import link_messages
 from fhirrules.reasoning.paths import set_path
 from fhirrules.reasoning.session import ApplySession
 from fhirrules.reasoning.values import to_fhir
 
 TARGET_STATUS = "http://hl7.org/fhir/us/ecr/StructureDefinition/targetStatus"
-# Extensions that describe the definition itself, not the request made from it.
-_DEFINITION_ONLY = {"http://hl7.org/fhir/StructureDefinition/cqf-library",
+# Extensions that describe the definition itself, not the request made from it (every
+# other extension of the ActivityDefinition is carried, as the reference engine does).
+_DEFINITION_ONLY = {"http://hl7.org/fhir/uv/cpg/StructureDefinition/cpg-knowledgeCapability",
+                    "http://hl7.org/fhir/uv/cpg/StructureDefinition/cpg-knowledgeRepresentationLevel",
                     "http://hl7.org/fhir/StructureDefinition/cqf-knowledgeCapability",
                     "http://hl7.org/fhir/StructureDefinition/cqf-knowledgeRepresentationLevel"}
 
@@ -40,7 +43,7 @@ def _timing_to(prefix: str, ad: dict, out: dict,
     for suffix in allowed:
         value = ad.get(f"timing{suffix}")
         if value is not None:
-            out[f"{prefix}{suffix}"] = copy.deepcopy(value)
+            out[f"{prefix}{suffix}"] = lenient_timing(clone(value))
             return
 
 
@@ -68,16 +71,18 @@ def _medication_request(session: ApplySession, ad: dict, out: dict) -> None:
     if ad.get("doNotPerform") is not None:
         out["doNotPerform"] = ad["doNotPerform"]
     if "productCodeableConcept" in ad:
-        out["medicationCodeableConcept"] = copy.deepcopy(ad["productCodeableConcept"])
+        out["medicationCodeableConcept"] = clone(ad["productCodeableConcept"])
     elif "productReference" in ad:
-        out["medicationReference"] = copy.deepcopy(ad["productReference"])
+        out["medicationReference"] = clone(ad["productReference"])
     elif "code" in ad:
-        out["medicationCodeableConcept"] = copy.deepcopy(ad["code"])
+        out["medicationCodeableConcept"] = clone(ad["code"])
     _common_request(session, ad, out)
     if ad.get("dosage"):
-        out["dosageInstruction"] = copy.deepcopy(ad["dosage"])
+        out["dosageInstruction"] = clone(ad["dosage"])
+        for dosage in out["dosageInstruction"]:
+            lenient_timing(dosage.get("timing"))
     if ad.get("quantity"):
-        out["dispenseRequest"] = {"quantity": copy.deepcopy(ad["quantity"])}
+        out["dispenseRequest"] = {"quantity": clone(ad["quantity"])}
     performers = _performers(session, ad)
     if performers:
         out["performer"] = performers[0]
@@ -87,13 +92,13 @@ def _service_request(session: ApplySession, ad: dict, out: dict) -> None:
     out.update(status="draft", intent="proposal")
     if ad.get("doNotPerform") is not None:
         out["doNotPerform"] = ad["doNotPerform"]
-    out["code"] = copy.deepcopy(ad.get("code") or {"text": ad.get("title") or ad.get("name") or ad.get("id")})
+    out["code"] = clone(ad.get("code") or {"text": ad.get("title") or ad.get("name") or ad.get("id")})
     if ad.get("quantity"):
-        out["quantityQuantity"] = copy.deepcopy(ad["quantity"])
+        out["quantityQuantity"] = clone(ad["quantity"])
     _common_request(session, ad, out)
     _timing_to("occurrence", ad, out)
     if ad.get("bodySite"):
-        out["bodySite"] = copy.deepcopy(ad["bodySite"])
+        out["bodySite"] = clone(ad["bodySite"])
     performers = _performers(session, ad)
     if performers:
         out["performer"] = performers
@@ -104,7 +109,7 @@ def _communication_request(session: ApplySession, ad: dict, out: dict) -> None:
     if ad.get("doNotPerform") is not None:
         out["doNotPerform"] = ad["doNotPerform"]
     if ad.get("code"):
-        out["category"] = [copy.deepcopy(ad["code"])]
+        out["category"] = [clone(ad["code"])]
     text = ad.get("description") or (ad.get("code") or {}).get("text") or ad.get("title")
     if text:
         out["payload"] = [{"contentString": text}]
@@ -121,7 +126,7 @@ def _task(session: ApplySession, ad: dict, out: dict) -> None:
                    if e.get("url") == TARGET_STATUS), None)
     out.update(status=status or "draft", intent="proposal")
     if ad.get("code"):
-        out["code"] = copy.deepcopy(ad["code"])
+        out["code"] = clone(ad["code"])
     if ad.get("description"):
         out["description"] = ad["description"]
     out["for"] = {"reference": session.subject_ref}
@@ -139,17 +144,17 @@ def _nutrition_order(session: ApplySession, ad: dict, out: dict) -> None:
     if session.practitioner_ref:
         out["orderer"] = {"reference": session.practitioner_ref}
     if ad.get("code"):
-        out["oralDiet"] = {"type": [copy.deepcopy(ad["code"])]}
+        out["oralDiet"] = {"type": [clone(ad["code"])]}
 
 
 def _device_request(session: ApplySession, ad: dict, out: dict) -> None:
     out.update(status="draft", intent="proposal")
     if "productCodeableConcept" in ad:
-        out["codeCodeableConcept"] = copy.deepcopy(ad["productCodeableConcept"])
+        out["codeCodeableConcept"] = clone(ad["productCodeableConcept"])
     elif "productReference" in ad:
-        out["codeReference"] = copy.deepcopy(ad["productReference"])
+        out["codeReference"] = clone(ad["productReference"])
     else:
-        out["codeCodeableConcept"] = copy.deepcopy(ad.get("code") or {"text": ad.get("title") or ad.get("id")})
+        out["codeCodeableConcept"] = clone(ad.get("code") or {"text": ad.get("title") or ad.get("id")})
     _common_request(session, ad, out)
     _timing_to("occurrence", ad, out)
 
@@ -157,7 +162,7 @@ def _device_request(session: ApplySession, ad: dict, out: dict) -> None:
 def _immunization_recommendation(session: ApplySession, ad: dict, out: dict) -> None:
     vaccine = ad.get("productCodeableConcept") or ad.get("code") or {"text": ad.get("title") or ad.get("id")}
     out.update(patient={"reference": session.subject_ref}, date=_now_string(session),
-               recommendation=[{"vaccineCode": [copy.deepcopy(vaccine)],
+               recommendation=[{"vaccineCode": [clone(vaccine)],
                                 "forecastStatus": {"coding": [{
                                     "system": "http://terminology.hl7.org/CodeSystem/immunization-recommendation-status",
                                     "code": "due"}]}}])
@@ -214,22 +219,26 @@ def target_path(resource_type: str, path: str) -> str:
 
 def build_activity(session: ApplySession, ad: dict, *, libraries: Sequence[str] = (),
                    based_on: str | None = None, location: str = "",
-                   outcome_id: str | None = None) -> dict | None:
+                   outcome_id: str | None = None, action_id: str | None = None) -> dict | None:
     """The request resource ``ad`` proposes for the session's subject, or ``None`` (with
     an issue recorded) when its kind is not one we can build."""
     kind = ad.get("kind")
     where = location or f"ActivityDefinition/{ad.get('id')}"
     if kind not in BUILDERS:
-        session.report(outcome_id or f"outcome-{ad.get('id')}", "error", "not-supported",
+        session.report(outcome_id or f"apply-outcome-{ad.get('id')}", "error", "not-supported",
                        f"ActivityDefinition kind {kind!r} is not supported", where)
         return None
     rtype, builder, instantiates = BUILDERS[kind]
-    out: dict[str, Any] = {"resourceType": rtype,
-                           "id": session.claim_id(rtype, ad.get("id") or kind.lower())}
-    exts = [copy.deepcopy(e) for e in ad.get("extension") or () if e.get("url") not in _DEFINITION_ONLY]
+    # a Task made for a PlanDefinition action is named after the action (the reference
+    # engine's scheme); other requests keep the ActivityDefinition's id
+    wanted = action_id if rtype == "Task" and action_id else (ad.get("id") or kind.lower()).lstrip("#")
+    out: dict[str, Any] = {"resourceType": rtype, "id": session.claim_id(rtype, wanted)}
+    if ad.get("profile"):
+        out["meta"] = {"profile": [ad["profile"]]}
+    exts = [clone(e) for e in ad.get("extension") or () if e.get("url") not in _DEFINITION_ONLY]
     if exts:
         out["extension"] = exts
-    canonical = canonical_of(ad)
+    canonical = ad.get("url")   # the reference engine names the definition by url only
     if canonical and instantiates == "list":
         out["instantiatesCanonical"] = [canonical]
     elif canonical and instantiates == "single":
@@ -237,6 +246,8 @@ def build_activity(session: ApplySession, ad: dict, *, libraries: Sequence[str] 
     if based_on and rtype == "Task":   # Task.basedOn may point at any resource; R4 requests mostly may not
         out["basedOn"] = [{"reference": based_on}]
     builder(session, ad, out)
+    if "intent" in out and ad.get("intent"):   # the definition's intent; 'proposal' otherwise
+        out["intent"] = ad["intent"]
     apply_dynamic_values(session, ad, out, list(ad.get("library") or ()) or list(libraries),
                          target=out, location=where)
     return out
@@ -245,26 +256,36 @@ def build_activity(session: ApplySession, ad: dict, *, libraries: Sequence[str] 
 def apply_dynamic_values(session: ApplySession, definition: dict, resource: dict,
                          libraries: Sequence[str], *, target: dict, location: str,
                          path_prefix: str | None = None, outcome_id: str | None = None) -> None:
-    """Evaluate ``definition.dynamicValue`` and write each into ``target``.  With
-    ``path_prefix`` ('action') only paths under that prefix are taken, prefix removed."""
+    """Evaluate ``definition.dynamicValue`` and write each into ``target``.
+
+    With ``path_prefix`` ('action') only paths under that prefix are taken, every
+    ``action.`` removed ('action.action.title' in a child action is its title); without
+    it those paths are skipped.  A ``%`` in a path is dropped (``%resource.x``).  A null
+    result leaves the authored element alone (reported as information); a failure is an
+    error issue linked from ``target`` through ``cqf-messages``."""
     for n, dv in enumerate(definition.get("dynamicValue") or ()):
-        path = dv.get("path") or ""
+        path = (dv.get("path") or "").replace("%", "")
+        if path.startswith("resource."):
+            path = path[len("resource."):]
         if path_prefix is not None:
             if not path.startswith(path_prefix + "."):
                 continue
-            while path.startswith(path_prefix + "."):   # 'action.action.title' in nested actions
+            while path.startswith(path_prefix + "."):
                 path = path[len(path_prefix) + 1:]
         elif path.startswith("action."):
             continue
         expr = dv.get("expression") or {}
+        where = f"{location} dynamicValue[{n}] {dv.get('path')}"
+        oid = outcome_id or f"apply-outcome-{resource.get('id') or 'apply'}"
         try:
             value = to_fhir(evaluate_expression(session, expr, libraries, resource))
+            if value is None or value == []:
+                session.report(oid, "information", "informational",
+                               "evaluated to null; the authored value is kept", where, expr.get("expression"))
+                continue
             if path_prefix is None:
                 path = target_path(target.get("resourceType", ""), path)
             set_path(target, path, value)
         except ExpressionError as exc:
-            oid = session.report(outcome_id or f"outcome-{resource.get('id') or 'apply'}",
-                                 "error", "exception",
-                                 str(exc), f"{location} dynamicValue[{n}] {dv.get('path')}",
-                                 expr.get("expression"))
-            link_messages(target, oid, contained=False)
+            session.report(oid, "error", "exception", str(exc), where, expr.get("expression"))
+            link_messages(target, oid, contained=False)   # errors always make an outcome

@@ -36,13 +36,43 @@ from fhirrules.reasoning.actions import ActionApplier, applicability_behavior
 from fhirrules.reasoning.activity import build_activity, canonical_of
 from fhirrules.reasoning.errors import KnowledgeError
 from fhirrules.reasoning.goals import build_goal
+from fhirrules.reasoning.jsoncopy import clone
 from fhirrules.reasoning.knowledge import KnowledgeBase
-from fhirrules.reasoning.outcomes import Issue, link_messages
+from fhirrules.reasoning.outcomes import CQF_MESSAGES, Issue, link_messages
 from fhirrules.reasoning.output import ApplyResult
 from fhirrules.reasoning.request import ApplyRequest
 from fhirrules.reasoning.session import ApplySession
 
 MAX_NESTING = 8   # PlanDefinitions that include each other stop here (and are reported)
+# Extensions about the PlanDefinition as an artifact; every other one is carried onto the
+# RequestGroup (as the reference engine does: the card mapper reads them there).
+PLAN_ONLY_EXTENSIONS = frozenset({
+    "http://hl7.org/fhir/uv/cpg/StructureDefinition/cpg-knowledgeCapability",
+    "http://hl7.org/fhir/uv/cpg/StructureDefinition/cpg-knowledgeRepresentationLevel",
+    "http://hl7.org/fhir/uv/cpg/StructureDefinition/cpg-questionnaire-generate",
+    "http://hl7.org/fhir/us/cqfmeasures/StructureDefinition/cqfm-softwaresystem",
+    "http://hl7.org/fhir/us/cqfmeasures/StructureDefinition/cqfm-logicDefinition",
+    "http://hl7.org/fhir/us/cqfmeasures/StructureDefinition/cqfm-effectiveDataRequirements",
+    "http://hl7.org/fhir/StructureDefinition/cqf-directReferenceCode",
+    "http://hl7.org/fhir/StructureDefinition/cqf-logicDefinition",
+    "http://hl7.org/fhir/StructureDefinition/crmi-effectiveDataRequirements",
+    "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-adaptive",
+    "http://hl7.org/fhir/StructureDefinition/cqf-knowledgeCapability",
+    "http://hl7.org/fhir/StructureDefinition/cqf-knowledgeRepresentationLevel",
+})
+
+
+def _language(user_language: Any) -> str | None:
+    """``userLanguage`` (a code, a Coding or a CodeableConcept) as a language code."""
+    if isinstance(user_language, str):
+        return user_language
+    if isinstance(user_language, dict):
+        if user_language.get("code"):
+            return user_language["code"]
+        for coding in user_language.get("coding") or ():
+            if coding.get("code"):
+                return coding["code"]
+    return None
 
 
 def apply_plan_definition(kb: KnowledgeBase, plan: dict | str, request: ApplyRequest) -> ApplyResult:
@@ -54,6 +84,7 @@ def apply_plan_definition(kb: KnowledgeBase, plan: dict | str, request: ApplyReq
     result = ApplyResult(plan=plan_resource, request_group=rg, resources=builder.resources,
                          goals=builder.goals, subject=session.subject_ref,
                          encounter=session.encounter_ref, practitioner=session.practitioner_ref,
+                         organization=session.organization_ref,
                          goals_by_group=builder.goals_by_group,
                          expression_seconds=session.expression_seconds)
     result.outcomes = session.outcomes.resources()
@@ -63,12 +94,22 @@ def apply_plan_definition(kb: KnowledgeBase, plan: dict | str, request: ApplyReq
 
 def apply_activity_definition(kb: KnowledgeBase, activity: dict | str,
                               request: ApplyRequest) -> tuple[dict | None, list[Issue]]:
-    """``ActivityDefinition/$apply``: the request resource it proposes and the issues found."""
+    """``ActivityDefinition/$apply``: the request resource it proposes and the issues found.
+    Issues also travel with the resource: OperationOutcomes in ``contained``, linked by
+    ``cqf-messages`` as ``#id``."""
     ad = activity if isinstance(activity, dict) else kb.resolve(activity, ("ActivityDefinition",))
     if ad is None:
         raise KnowledgeError(f"ActivityDefinition not found in the knowledge base: {activity}")
     session = ApplySession(kb, request)
     resource = build_activity(session, ad, libraries=ad.get("library") or ())
+    if resource is not None:
+        outcomes = session.outcomes.resources()
+        if outcomes:
+            resource.setdefault("contained", []).extend(outcomes)
+            for ext in resource.get("extension") or ():
+                ref = (ext.get("valueReference") or {}).get("reference", "")
+                if ext.get("url") == CQF_MESSAGES and ref.startswith("OperationOutcome/"):
+                    ext["valueReference"]["reference"] = "#" + ref.split("/", 1)[1]
     return resource, session.outcomes.all_issues()
 
 
@@ -83,6 +124,13 @@ class _PlanBuilder:
         s = self.session
         rg_id = s.claim_id("RequestGroup", plan.get("id") or "request-group")
         rg: dict[str, Any] = {"resourceType": "RequestGroup", "id": rg_id}
+        extensions = [clone(e) for e in plan.get("extension") or ()
+                      if e.get("url") not in PLAN_ONLY_EXTENSIONS]
+        if extensions:
+            rg["extension"] = extensions
+        language = _language(s.request.user_language)
+        if language:
+            rg["language"] = language
         canonical = canonical_of(plan)
         if canonical:
             rg["instantiatesCanonical"] = [canonical]
@@ -106,7 +154,7 @@ class _PlanBuilder:
         if actions:
             rg["action"] = actions
         self.resources.extend(applier.resources)
-        if applier.outcome_id in s.outcomes.groups:
+        if s.outcomes.reported(applier.outcome_id):
             link_messages(rg, applier.outcome_id, contained=False)
         return rg
 

@@ -13,6 +13,7 @@ CQF_MESSAGES = "http://hl7.org/fhir/StructureDefinition/cqf-messages"
 
 @dataclass
 class Issue:
+    """One problem; ``location`` names the artifact and element, ``expression`` the text."""
     severity: str          # fatal | error | warning | information
     code: str              # FHIR issue-type: exception, processing, not-found, invalid, informational
     message: str
@@ -39,10 +40,16 @@ class Outcomes:
     def all_issues(self) -> list[Issue]:
         return [i for issues in self.groups.values() for i in issues]
 
+    def reported(self, outcome_id: str) -> bool:
+        """Whether ``outcome_id`` becomes an OperationOutcome resource: only warnings and
+        errors do; informational issues (a null condition: "not applicable") stay in
+        ``ApplyResult.issues`` so that every ordinary apply does not carry an outcome."""
+        return any(i.severity != "information" for i in self.groups.get(outcome_id, ()))
+
     def resources(self) -> list[dict]:
         return [{"resourceType": "OperationOutcome", "id": oid,
-                 "issue": [i.as_fhir() for i in issues]}
-                for oid, issues in self.groups.items() if issues]
+                 "issue": [i.as_fhir() for i in issues if i.severity != "information"]}
+                for oid, issues in self.groups.items() if self.reported(oid)]
 
 
 def link_messages(element: dict, outcome_id: str, *, contained: bool) -> None:

@@ -11,10 +11,10 @@
   RequestGroup lists its Goals with ``resource-pertainsToGoal``."""
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from fhirrules.reasoning.jsoncopy import clone
 from fhirrules.reasoning.outcomes import CQF_MESSAGES, Issue
 
 PERTAINS_TO_GOAL = "http://hl7.org/fhir/StructureDefinition/resource-pertainsToGoal"
@@ -31,6 +31,7 @@ class ApplyResult:
     subject: str = ""
     encounter: str | None = None
     practitioner: str | None = None
+    organization: str | None = None
     goals_by_group: dict[str, list[str]] = field(default_factory=dict)
     expression_seconds: float = 0.0      # of the whole apply, the part spent evaluating expressions
 
@@ -42,28 +43,28 @@ class ApplyResult:
         return [self.request_group] + self.goals + self.resources + self.outcomes
 
     def as_careplan(self) -> dict:
-        parts = copy.deepcopy(self._parts())
+        parts = clone(self._parts())
         local = {f"{p['resourceType']}/{p['id']}" for p in parts}
         for p in parts:
             _localise(p, local)
         rg = parts[0]
         careplan: dict[str, Any] = {"resourceType": "CarePlan", "id": self.plan.get("id") or rg["id"],
                                     "contained": parts}
-        for key in ("instantiatesCanonical", "status", "intent", "subject", "encounter"):
+        for key in ("language", "instantiatesCanonical", "status", "intent", "subject", "encounter"):
             if key in rg:
-                careplan[key] = copy.deepcopy(rg[key])
-        if self.practitioner:
-            careplan["author"] = {"reference": self.practitioner}
+                careplan[key] = clone(rg[key])
+        if self.practitioner or self.organization:
+            careplan["author"] = {"reference": self.practitioner or self.organization}
         if self.goals:
             careplan["goal"] = [{"reference": f"#{g['id']}"} for g in self.goals]
         careplan["activity"] = [{"reference": {"reference": f"#{rg['id']}"}}]
         messages = [e for e in rg.get("extension") or () if e.get("url") == CQF_MESSAGES]
         if messages:
-            careplan["extension"] = copy.deepcopy(messages)
+            careplan["extension"] = clone(messages)
         return careplan
 
     def as_bundle(self) -> dict:
-        parts = copy.deepcopy(self._parts())
+        parts = clone(self._parts())
         for p in parts:
             goal_ids = self.goals_by_group.get(p["id"]) if p["resourceType"] == "RequestGroup" else None
             if goal_ids:

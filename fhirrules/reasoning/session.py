@@ -100,11 +100,11 @@ class ApplySession:
     # -------------------------------------------------------------- ids and issues
     def claim_id(self, rtype: str, wanted: str) -> str:
         """A unique id per type within this apply (the same ActivityDefinition used by
-        two actions gives ``x`` and ``x-2``)."""
+        two actions gives ``x`` and ``x2``, as the reference engine numbers them)."""
         rid, n = wanted, 1
         while (rtype, rid) in self._used_ids:
             n += 1
-            rid = f"{wanted}-{n}"
+            rid = f"{wanted}{n}"
         self._used_ids.add((rtype, rid))
         return rid
 

@@ -8,10 +8,6 @@ from .model import ASSESS, ALL, ORDER, Rule
 Q001 = "001"
 
 STRATEGY_A = [
-    Rule("0.3-weight", "No body weight in the last 30 days: record weight to calculate doses", "routine", ASSESS,
-         "Weight Needed", "E3", "spec 0.3 convention (doses need a weight within 30 days)",
-         "A dose-based recommendation applies but there is no body weight (LOINC 29463-7) within 30 days. "
-         "No dose is calculated: record the weight.", docs=["SPEC"]),
     Rule("A.0-3", "No disease-activity assessment after rituximab: confirm treatment failure before salvage", "routine",
          ASSESS, "A.0-3 Applies", "E3", "A.0 definition (001); its time windows are EX (EULAR/EUVAS, not in the sources)",
          "A complete rituximab course is on record but no clinician disease-activity or BVAS assessment after the "
@@ -124,6 +120,12 @@ STRATEGY_A = [
 ]
 
 CYC_SAFETY = [
+    # Spec 0.3: one missing-weight card for both AAV strategies (A.3/A.4 and B.2 need a dose).
+    Rule("0.3-weight", "No body weight in the last 30 days: record weight to calculate doses", "routine", ASSESS,
+         "Weight Needed", "E3", "spec 0.3 convention (doses need a weight within 30 days)",
+         "A dose-based recommendation (A.3/A.4 cyclophosphamide and prednisolone, or the B.2 oral switch) applies "
+         "but there is no body weight (LOINC 29463-7) within 30 days. No dose is calculated: record the weight.",
+         docs=["SPEC"]),
     Rule("A.5", "Start PJP prophylaxis (trimethoprim-sulfamethoxazole) for the whole cyclophosphamide course", "stat", ALL,
          "A.5 Applies", "E3", "secondary summary (001); sulfonamide-allergy alternatives are EX",
          "Cyclophosphamide is planned or active and no PJP prophylaxis is active.",
@@ -186,10 +188,6 @@ CYC_SAFETY = [
 ]
 
 STRATEGY_B = [
-    Rule("0.3-weight", "No body weight in the last 30 days: record weight to calculate doses", "routine", ASSESS,
-         "Weight Needed", "E3", "spec 0.3 convention (doses need a weight within 30 days)",
-         "The oral cyclophosphamide switch applies but there is no body weight within 30 days. No dose is calculated.",
-         docs=["SPEC"]),
     Rule("B.1", "Risk factor(s) for induction-refractory GPA/MPA: monitor closely", "routine", ASSESS, "B.1 Applies", "E4",
          "prospective cohort within the WEGENT trial",
          "Alveolar haemorrhage and/or creatinine >200 umol/L at diagnosis (+/-14 days).",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from cdshooks.fakes import patient_resources
 from fhirrules.cli.main import app
 
 from cdshooks.response_schema import assert_valid_response
@@ -84,3 +85,15 @@ def test_unusable_inputs_give_one_line_and_exit_2(runner, fake_knowledge, tmp_pa
 def test_help_shows_an_example(runner):
     result = runner.invoke(app, ["evaluate", "--help"])
     assert result.exit_code == 0 and "Example: fhirrules evaluate" in result.stdout
+
+
+def test_jobs_in_processes_give_the_same_bodies_in_order(runner, fake_knowledge, patient_files):
+    folder, _ = patient_files
+    for i in range(5):
+        write_bundle(folder / f"z{i}.json", patient_resources(f"z{i}"))
+    one = runner.invoke(app, ["evaluate", str(folder), "--format", "json", "--jobs", "1", *NOW])
+    two = runner.invoke(app, ["evaluate", str(folder), "--format", "json", "--jobs", "2", *NOW])
+    assert one.exit_code == two.exit_code == 0, two.output
+    lines = [l for l in one.stdout.splitlines() if l.startswith("{")]
+    assert len(lines) == 8 and lines == [l for l in two.stdout.splitlines() if l.startswith("{")]
+    assert "8 patient(s) evaluated, 0 error(s)" in two.stderr

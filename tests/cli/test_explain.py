@@ -48,3 +48,18 @@ def test_broken_inputs(runner, fake_knowledge, tmp_path):
         assert result.exit_code == 2, result.output
         lines = [l for l in result.stderr.splitlines() if l.strip()]
         assert len(lines) == 1 and fragment in lines[0], lines
+
+
+def test_explain_with_the_real_knowledge(runner, project_root):
+    example = project_root / "examples" / "S02-mpa-creatinine-300-umol.json"
+    if not example.is_file():
+        import pytest
+        pytest.skip("examples/S02 not present")
+    result = runner.invoke(app, ["explain", str(example), "--rule", "A.9-2", "--json",
+                                 "--now", "2025-02-20T12:00:00Z"])
+    assert result.exit_code == 0, result.output
+    [entry] = json.loads(result.stdout)
+    # creatinine exactly 300 umol/L: the renal PLEX rule must not fire (knowledge spec A.9-2)
+    assert entry["fired"] is False and entry["firstFailing"] == entry["conditions"][0]["expression"]
+    assert entry["conditions"][0]["value"] == "false"
+    assert entry["defines"] and "false" in entry["defines"].values()

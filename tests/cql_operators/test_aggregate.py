@@ -4,7 +4,7 @@ from __future__ import annotations
 from fhirrules.cql.operators import aggregate as ag
 from fhirrules.cql.types.primitives import Long
 from fhirrules.cql.types.temporal import DateTime, Time
-from tests.cql_operators.helpers import D, Q
+from .helpers import D, Q
 
 ONE_TO_FIVE = [D("1.0"), D("2.0"), D("3.0"), D("4.0"), D("5.0")]
 

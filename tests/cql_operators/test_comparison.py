@@ -10,7 +10,7 @@ from fhirrules.cql.types.primitives import Long
 from fhirrules.cql.types.ratio import Ratio
 from fhirrules.cql.types.temporal import Date, DateTime, Time
 from fhirrules.cql.types.tuple import CqlTuple
-from tests.cql_operators.helpers import D, I, Q
+from .helpers import D, I, Q
 
 
 def test_nulls() -> None:

@@ -5,9 +5,10 @@ import pytest
 
 from fhirrules.cql.errors import CqlRuntimeError
 from fhirrules.cql.operators import interval as iv
+from fhirrules.cql.operators import interval_collapse as ic
 from fhirrules.cql.types.quantity import Quantity
 from fhirrules.cql.types.temporal import Date, DateTime, Time
-from tests.cql_operators.helpers import D, I, Q
+from .helpers import D, I, Q
 
 NULLS = I(None, None)
 
@@ -116,36 +117,36 @@ def test_union_intersect_except() -> None:
 
 
 def test_collapse() -> None:
-    assert iv.Collapse([I(1, 5), I(3, 7), I(12, 19), I(7, 10)]) == [I(1, 10), I(12, 19)]
-    assert iv.Collapse([I(4, 6), I(7, 8)]) == [I(4, 8)]
-    assert iv.Collapse([I(D("4.0"), D("6.0")), I(D("6.00000001"), D("8.0"))]) == [I(D("4.0"), D("8.0"))]
-    assert iv.Collapse([I(None, None, False, False)]) == []
-    assert iv.Collapse(None) is None
-    assert iv.Collapse([I(1, 2), I(5, 6)], Quantity(3, "1")) == [I(1, 6)]
-    days = iv.Collapse([I(Date(2012, 1, 1), Date(2012, 1, 15)), I(Date(2012, 1, 16), Date(2012, 5, 25))])
+    assert ic.Collapse([I(1, 5), I(3, 7), I(12, 19), I(7, 10)]) == [I(1, 10), I(12, 19)]
+    assert ic.Collapse([I(4, 6), I(7, 8)]) == [I(4, 8)]
+    assert ic.Collapse([I(D("4.0"), D("6.0")), I(D("6.00000001"), D("8.0"))]) == [I(D("4.0"), D("8.0"))]
+    assert ic.Collapse([I(None, None, False, False)]) == []
+    assert ic.Collapse(None) is None
+    assert ic.Collapse([I(1, 2), I(5, 6)], Quantity(3, "1")) == [I(1, 6)]
+    days = ic.Collapse([I(Date(2012, 1, 1), Date(2012, 1, 15)), I(Date(2012, 1, 16), Date(2012, 5, 25))])
     assert [(a.low.cql_str(), a.high.cql_str()) for a in days] == [("@2012-01-01", "@2012-05-25")]
 
 
 def test_expand_numbers() -> None:
-    assert iv.Expand([I(1, 10)], 2) == [I(1, 2), I(3, 4), I(5, 6), I(7, 8), I(9, 10)]
-    assert iv.Expand(I(1, 10, True, False), 2) == [1, 3, 5, 7]
-    assert iv.Expand(I(10, 10), D("0.1")) == [D("10.0") + D("0.1") * k for k in range(10)]
-    assert iv.Expand(I(D("10.0"), D("12.5")), 1) == [10, 11, 12]
-    assert iv.Expand(None) is None and iv.Expand([None]) == []
+    assert ic.Expand([I(1, 10)], 2) == [I(1, 2), I(3, 4), I(5, 6), I(7, 8), I(9, 10)]
+    assert ic.Expand(I(1, 10, True, False), 2) == [1, 3, 5, 7]
+    assert ic.Expand(I(10, 10), D("0.1")) == [D("10.0") + D("0.1") * k for k in range(10)]
+    assert ic.Expand(I(D("10.0"), D("12.5")), 1) == [10, 11, 12]
+    assert ic.Expand(None) is None and ic.Expand([None]) == []
 
 
 def test_expand_dates_and_times() -> None:
-    got = iv.Expand([I(Date(2018, 1, 1), Date(2018, 1, 4))], Quantity(2, "day"))
+    got = ic.Expand([I(Date(2018, 1, 1), Date(2018, 1, 4))], Quantity(2, "day"))
     assert [(a.low.cql_str(), a.high.cql_str()) for a in got] == [
         ("@2018-01-01", "@2018-01-02"), ("@2018-01-03", "@2018-01-04")]
-    hours = iv.Expand(I(Time(10, 0), Time(12, 30)), precision="hour")
+    hours = ic.Expand(I(Time(10, 0), Time(12, 30)), precision="hour")
     assert [t.cql_str() for t in hours] == ["@T10", "@T11", "@T12"]
-    assert iv.Expand(I(Time(10), Time(10)), Quantity(1, "minute")) == []
+    assert ic.Expand(I(Time(10), Time(10)), Quantity(1, "minute")) == []
 
 
 def test_collapse_per_month_merges_within_the_unit() -> None:
     jan = I(Date(2012, 1, 1), Date(2012, 1, 15))
     feb = I(Date(2012, 2, 20), Date(2012, 2, 25))
-    assert len(iv.Collapse([jan, feb])) == 2
-    merged = iv.Collapse([jan, feb], Quantity(1, "month"))
+    assert len(ic.Collapse([jan, feb])) == 2
+    merged = ic.Collapse([jan, feb], Quantity(1, "month"))
     assert [(a.low.cql_str(), a.high.cql_str()) for a in merged] == [("@2012-01-01", "@2012-02-25")]

@@ -7,7 +7,7 @@ from fhirrules.cql.errors import CqlRuntimeError
 from fhirrules.cql.operators import list as lo
 from fhirrules.cql.types.temporal import DateTime, Time
 from fhirrules.cql.types.tuple import CqlTuple
-from tests.cql_operators.helpers import D
+from .helpers import D
 
 
 def test_exists_first_last_length() -> None:

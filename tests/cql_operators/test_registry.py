@@ -8,7 +8,7 @@ from fhirrules.cql.operators import errors as msg
 from fhirrules.cql.operators.clinical import AnyInCodes, InCodes
 from fhirrules.cql.operators.registry import FUNCTIONS, OPERATORS
 from fhirrules.cql.types.clinical import Code, Concept
-from tests.cql_operators.helpers import I
+from .helpers import I
 
 ELM_NAMES = """Equal NotEqual Equivalent NotEquivalent Less LessOrEqual Greater GreaterOrEqual
 And Or Xor Implies Not IsNull IsTrue IsFalse Coalesce Add Subtract Multiply Divide

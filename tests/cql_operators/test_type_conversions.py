@@ -10,7 +10,7 @@ from fhirrules.cql.types.primitives import Long
 from fhirrules.cql.types.quantity import Quantity
 from fhirrules.cql.types.ratio import Ratio
 from fhirrules.cql.types.temporal import Date, DateTime, Time
-from tests.cql_operators.helpers import D, Q
+from .helpers import D, Q
 
 
 def test_to_boolean() -> None:

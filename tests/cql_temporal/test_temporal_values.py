@@ -262,3 +262,13 @@ def test_with_offset_keeps_the_instant() -> None:
     assert text(L("@2014-01-01T").with_offset(2)) == "@2014-01-01T+02:00"
     with pytest.raises(CqlRuntimeError):
         L("@0001-01-01T00:00:00.000Z").with_offset(-5)
+
+
+@pytest.mark.parametrize("literal,offset", [
+    ("2014-01-01T10:00-03:30", Decimal("-3.50")), ("2014-01-01T10:00+05:45", Decimal("5.75")),
+    ("2014-01-01T10:00-00:30", Decimal("-0.50")), ("2014-01-01T10:00Z", Decimal("0")),
+])
+def test_offsets_are_decimal_hours(literal, offset) -> None:
+    v = parse_temporal_literal(literal)
+    assert v.offset == offset and timezone_offset_from(v) == offset
+    assert parse_temporal_literal(v.cql_str()[1:]).offset == offset

@@ -167,3 +167,41 @@ def test_data_warnings_go_to_stderr(files):
     assert result.exit_code == 0
     assert "unknown element 'shoeSize' ignored" in result.stderr
     assert all(json.loads(line)["patient"] for line in result.stdout.splitlines())
+
+
+def test_patient_filter(files):
+    result = run(*base_args(files), "--format", "json", "--patient", "p2")
+    assert [json.loads(line)["patient"] for line in result.stdout.splitlines()] == ["Patient/p2"]
+    result = run(*base_args(files), "--format", "json", "--patient", "nobody")
+    assert result.exit_code == 2 and "no patient data" in result.stderr
+
+
+def test_fhir_server_data(files, httpx_mock):
+    import httpx
+    base = "https://fhir.example.org/r4"
+    httpx_mock.add_response(url=f"{base}/Patient/p1", json={"resourceType": "Patient", "id": "p1", "gender": "male"})
+    httpx_mock.add_response(
+        url=httpx.URL(f"{base}/Observation", params={"patient": "p1", "code": "http://loinc.org|2160-0", "_count": 100}),
+        json={"resourceType": "Bundle", "type": "searchset", "entry": [
+            {"resource": obs("o1", "p1", 1.3, "2019-04-01T00:00:00Z")}, {"resource": obs("o2", "p1", 2.5, "2019-05-01T00:00:00Z")}]})
+    result = run(files["lib"], "--data", base, "--patient", "p1", "--library-path", files["libs"], "--token", "abc",
+                 "--format", "json", "--expression", "Max([Observation: \"Serum creatinine\"] O return O.value as Quantity)")
+    assert result.exit_code == 0, result.output
+    line = json.loads(result.stdout)
+    assert line["patient"] == "Patient/p1"
+    assert list(line["results"].values()) == [{"value": 2.5, "unit": "mg/dL"}]
+    assert all(r.headers["Authorization"] == "Bearer abc" for r in httpx_mock.get_requests())
+
+
+def test_library_given_as_fhir_library_json(files):
+    lib_json = files["dir"] / "Simple.json"
+    lib_json.write_text(json.dumps({"resourceType": "Library", "name": "Simple", "content": [
+        {"contentType": "text/cql", "data": base64.b64encode(files["lib"].read_bytes()).decode()}]}))
+    args = base_args(files)
+    args[0] = lib_json
+    result = run(*args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.splitlines()[0])["results"]["Shared answer"] == 42
+    lib_json.write_text(json.dumps({"resourceType": "Library", "name": "Empty"}))
+    result = run(*args)
+    assert result.exit_code == 2 and "no text/cql content" in result.stderr

@@ -51,4 +51,7 @@ def test_primitives_and_contexts():
     assert primitive_system_type("FHIR.ObservationStatus") == "System.String"
     assert primitive_system_type("FHIR.Quantity") is None
     assert "subject" in patient_paths("Observation")
+    # the model info names search parameters ('patient'); the table resolves them to elements
+    assert patient_paths("Condition")[0] == "subject" and patient_paths("Encounter") == ["subject"]
+    assert patient_paths("AllergyIntolerance")[0] == "patient" and patient_paths("Medication") == []
     assert CONTEXTS["Patient"]["birthDateElement"] == "birthDate.value"

@@ -37,3 +37,19 @@ def test_untyped_json_by_shape():
     assert json_to_cql(1.5) == Decimal("1.5")
     assert json_to_cql({"value": 5, "unit": "mg"}).unit == "mg"
     assert dict(json_to_cql({"a": [1]})) == {"a": [1]}
+
+
+def test_coerce_widens_and_rejects():
+    from fhirrules.cql.types.temporal import DateTime
+    from fhirrules.fhir.parameters import coerce
+    from fhirrules.fhir.temporal_adapter import parse_date
+    iv = coerce(Interval(parse_date("2019-01-01"), parse_date("2019-12-31")), ast.IntervalTypeSpec(named("DateTime")), "P")
+    assert isinstance(iv.low, DateTime) and iv.low.cql_str() == "@2019-01-01T"
+    assert coerce(3, named("Decimal"), "P") == Decimal(3)
+    assert coerce(True, named("Boolean"), "P") is True
+    with pytest.raises(CqlSemanticError, match="declared Integer but the value given is a str"):
+        coerce("3", named("Integer"), "P")
+    with pytest.raises(CqlSemanticError, match="declared Integer"):
+        coerce(True, named("Integer"), "P")
+    with pytest.raises(CqlSemanticError, match="declared an Interval but the value given is a str"):
+        coerce("abc", ast.IntervalTypeSpec(named("DateTime")), "P")

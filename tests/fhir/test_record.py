@@ -105,3 +105,23 @@ def test_code_path_the_type_lacks_falls_back_to_primary_with_a_warning():
     rec = make_record()
     assert ids(rec.retrieve("MedicationRequest", code_path="code", codes=[Code("3002", RX)])) == ["mr-ref"]
     assert any("no element 'code'" in w and "'medication'" in w for w in rec.warnings)
+
+
+def test_missing_value_set_is_reported_even_without_data():
+    rec = PatientRecord([{"resourceType": "Patient", "id": "p"}], terminology=Terminology())
+    with pytest.raises(CqlRuntimeError, match="cannot be expanded locally"):
+        rec.retrieve("MedicationRequest", codes=ValueSetRef("http://vs/missing"))
+
+
+def test_valueset_retrieve_through_validate_code(httpx_mock):
+    import httpx
+    from fhirrules.fhir.terminology import RemoteTerminology
+    base = "https://tx.example.org"
+    httpx_mock.add_response(url=httpx.URL(f"{base}/ValueSet/$expand", params={"url": "http://vs/big", "count": 1000, "offset": 0}),
+                            status_code=422)
+    for code, ok in (("3002", True), ("121191", False)):
+        httpx_mock.add_response(url=httpx.URL(f"{base}/ValueSet/$validate-code", params={
+            "url": "http://vs/big", "code": code, "system": RX}),
+            json={"resourceType": "Parameters", "parameter": [{"name": "result", "valueBoolean": ok}]})
+    rec = make_record(Terminology(remote=RemoteTerminology(base)))
+    assert ids(rec.retrieve("MedicationRequest", codes=ValueSetRef("http://vs/big"))) == ["mr-ref"]

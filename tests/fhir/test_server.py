@@ -80,3 +80,11 @@ def test_load_patients_from_server(httpx_mock):
     records = list(load_patients(BASE))
     assert [r.patient_id for r in records] == ["a", "b"]
     assert all(isinstance(r, ServerRecord) for r in records)
+
+
+def test_types_without_patient_link_are_searched_whole(httpx_mock):
+    httpx_mock.add_response(url=httpx.URL(f"{BASE}/Medication", params={"code": "rx|3002", "_count": 100}),
+                            json=searchset([{"resourceType": "Medication", "id": "m",
+                                             "code": {"coding": [{"system": "rx", "code": "3002"}]}}]))
+    rec = ServerRecord(FhirServer(BASE), "p1")
+    assert [r["id"] for r in rec.retrieve("Medication", context="Patient", codes=[Code("3002", "rx")])] == ["m"]

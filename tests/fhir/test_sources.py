@@ -71,6 +71,8 @@ def test_ndjson_bulk_layout(tmp_path):
     (tmp_path / "Patient.ndjson").write_text("\n".join(json.dumps(pat(p)) for p in ("a", "b")) + "\n")
     (tmp_path / "Observation.000.ndjson").write_text(
         json.dumps(obs("o1", "a")) + "\n\n" + json.dumps(obs("o2", "b")) + "\n" + json.dumps(obs("o3", "b")))
+    (tmp_path / "manifest.json").write_text(json.dumps({"transactionTime": "2020-01-01T00:00:00Z",
+                                                         "request": "x", "output": []}))
     records = {r.patient_id: r for r in load_patients(tmp_path)}
     assert set(records) == {"a", "b"}
     assert len(records["b"].by_type["Observation"]) == 2
@@ -89,12 +91,13 @@ def test_many_patients_grouped_with_shared_resources(tmp_path):
     med = {"resourceType": "Medication", "id": "m", "code": {"coding": [{"system": "rx", "code": "1"}]}}
     entries = [{"fullUrl": "urn:uuid:pa", "resource": pat("a")}, {"resource": pat("b")},
                {"resource": dict(obs("o1", "a"), subject={"reference": "urn:uuid:pa"})},
-               {"resource": obs("o2", "b")}, {"resource": med}]
+               {"resource": dict(obs("o2", "b"), oddField=1)}, {"resource": med}]
     f = tmp_path / "all.json"
     f.write_text(json.dumps({"resourceType": "Bundle", "type": "collection", "entry": entries}))
     records = {r.patient_id: r for r in load_patients(f)}
     assert [o["id"] for o in records["a"].by_type["Observation"]] == ["o1"]
     assert [o["id"] for o in records["b"].by_type["Observation"]] == ["o2"]
+    assert any("oddField" in w for w in records["b"].warnings) and not records["a"].warnings
     assert records["a"].resolve("Medication/m") == med == records["b"].resolve("Medication/m")
     # Unfiltered context sees everyone's data once
     assert len(records["a"].retrieve("Observation", context="Unfiltered")) == 2
@@ -117,3 +120,41 @@ def test_prefetch():
     assert rec.patient_id == "p" and len(rec.by_type["Observation"]) == 2
     with pytest.raises(FhirDataError, match=r"prefetch\['bad'\]"):
         record_from_prefetch({"bad": {"id": "x"}})
+
+
+def test_folder_skips_non_fhir_json_with_a_warning(tmp_path):
+    (tmp_path / "p.json").write_text(json.dumps(pat("p")))
+    (tmp_path / "expected").mkdir()
+    (tmp_path / "expected" / "cards.json").write_text(json.dumps({"cards": []}))
+    (rec,) = load_patients(tmp_path)
+    assert rec.patient_id == "p" and any("cards.json: not a FHIR resource" in w for w in rec.warnings)
+    with pytest.raises(FhirDataError, match="field 'resourceType' is missing"):
+        list(load_patients(tmp_path / "expected" / "cards.json"))     # named directly: strict
+
+
+def test_ndjson_population_with_urn_uuid_references(tmp_path):
+    """Synthea-style data exported without fullUrls: patients referenced as urn:uuid:<id>,
+    Conditions and Encounters tied by `subject` (their model relationship is the 'patient'
+    search parameter), Medications shared and stored once."""
+    def sub(pid):
+        return {"reference": f"urn:uuid:{pid}"}
+    lines = {
+        "Patient": [pat("a"), pat("b")],
+        "Condition": [{"resourceType": "Condition", "id": f"c{p}", "subject": sub(p),
+                       "code": {"coding": [{"system": "sct", "code": "1"}]}} for p in "ab"],
+        "Encounter": [{"resourceType": "Encounter", "id": f"e{p}", "status": "finished",
+                       "class": {"code": "AMB"}, "subject": sub(p)} for p in "ab"],
+        "Medication": [{"resourceType": "Medication", "id": "m", "code": {"coding": [{"system": "rx", "code": "9"}]}}],
+        "MedicationRequest": [{"resourceType": "MedicationRequest", "id": "mr", "status": "active", "intent": "order",
+                               "subject": sub("b"), "medicationReference": {"reference": "urn:uuid:m"}}],
+    }
+    for rt, items in lines.items():
+        (tmp_path / f"{rt}.ndjson").write_text("\n".join(json.dumps(r) for r in items))
+    records = {r.patient_id: r for r in load_patients(tmp_path)}
+    assert [c["id"] for c in records["a"].retrieve("Condition")] == ["ca"]
+    assert [e["id"] for e in records["b"].retrieve("Encounter")] == ["eb"]
+    assert records["a"].shared is records["b"].shared and len(records["a"].shared) == 1
+    from fhirrules.cql.types.clinical import Code
+    assert [m["id"] for m in records["b"].retrieve("MedicationRequest", codes=[Code("9", "rx")])] == ["mr"]
+    assert [m["id"] for m in records["a"].retrieve("Medication")] == ["m"]
+    assert len(records["a"].retrieve("Condition", context="Unfiltered")) == 2

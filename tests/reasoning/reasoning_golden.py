@@ -4,10 +4,11 @@ The comparison is exact (``==`` on JSON, like the reference test's STRICT JSONAs
 after removing, from both sides, exactly these elements that we carry beyond the
 reference engine:
 
-* on RequestGroup actions: ``groupingBehavior``, ``selectionBehavior``,
-  ``requiredBehavior``, ``precheckBehavior``, ``cardinalityBehavior`` and
-  ``participant`` (the reference drops them), and our ``action-participant-definition``
-  extension (participant types we could not resolve to a Reference);
+* on RequestGroup actions: ``groupingBehavior``, ``requiredBehavior``,
+  ``precheckBehavior``, ``cardinalityBehavior`` and ``participant`` (the reference drops
+  them; it does copy ``selectionBehavior``, so that one is compared), and our
+  ``action-participant-definition`` extension (participant types we could not resolve
+  to a Reference);
 * on action conditions: our ``condition-result`` extension (the evaluated start/stop
   result; the reference does not evaluate them);
 * ``Goal.description`` where the golden Goal has none: R4 requires it (1..1), the
@@ -18,12 +19,11 @@ Ids are not ignored: our id scheme is the reference's deterministic one."""
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 from fhirrules.reasoning.actions import CONDITION_RESULT, PARTICIPANT_DEFINITION
 
-BEHAVIOURS = ("groupingBehavior", "selectionBehavior", "requiredBehavior", "precheckBehavior",
-              "cardinalityBehavior", "participant")
+BEHAVIOURS = ("groupingBehavior", "requiredBehavior", "precheckBehavior", "cardinalityBehavior",
+              "participant")
 OUR_EXTENSIONS = {CONDITION_RESULT, PARTICIPANT_DEFINITION}
 
 

@@ -121,9 +121,9 @@ def test_the_same_activity_twice_gets_distinct_ids():
     pd = plan([{"id": "a", "definitionCanonical": "#rtx"}, {"id": "b", "definitionCanonical": "#rtx"}])
     pd["contained"] = [dict(MED_AD)]
     result = _apply(pd)
-    assert [r["id"] for r in result.resources] == ["rtx", "rtx-2"]
+    assert [r["id"] for r in result.resources] == ["rtx", "rtx2"]
     assert [a["resource"]["reference"] for a in result.request_group["action"]] == \
-        ["MedicationRequest/rtx", "MedicationRequest/rtx-2"]
+        ["MedicationRequest/rtx", "MedicationRequest/rtx2"]
 
 
 def test_nested_plan_definitions_two_levels_deep():
@@ -203,3 +203,40 @@ def test_library_reference_on_the_expression_wins():
     result = _apply(plan([{"id": "a", "condition": [cond]}, {"id": "b", "condition": [applicability("Yes")]}]), other)
     assert [a["id"] for a in result.request_group["action"]] == ["b"]
     assert LIB_URL in plan([])["library"]
+
+
+def test_plan_action_dynamic_values_customise_the_generated_resource():
+    pd = plan([{"id": "A.1", "definitionCanonical": "#rtx",
+                "dynamicValue": [dv("dosage[0].text", "Detail"), dv("action.title", "Summary")]},
+               {"id": "A.2", "dynamicValue": [dv("textEquivalent", "Summary")]}])
+    pd["contained"] = [dict(MED_AD)]
+    result = _apply(pd)
+    [mr] = result.resources
+    assert mr["dosageInstruction"][0]["text"] == "eGFR 28"       # the action's value wins over the AD's
+    assert result.request_group["action"][0]["title"] == "Rituximab after cyclophosphamide"
+    # without a definition, a path that is not action.* still means the action (as the reference does)
+    assert result.request_group["action"][1]["textEquivalent"] == "Rituximab after cyclophosphamide"
+    assert result.issues == []
+
+
+def test_null_dynamic_value_keeps_the_authored_value():
+    kb = kb_of(library(cql('define "Nothing": null')), plan([{"id": "A.1", "title": "authored",
+                                                              "dynamicValue": [dv("action.title", "Nothing")]}]))
+    result = apply_plan_definition(kb, "plan", ApplyRequest(subject="p1", data=ResourceData([PATIENT])))
+    assert result.request_group["action"][0]["title"] == "authored"
+    assert [i.severity for i in result.issues] == ["information"]
+    assert "extension" not in result.request_group
+
+
+def test_task_for_an_action_is_named_after_the_action():
+    task_ad = {"resourceType": "ActivityDefinition", "id": "review", "status": "active", "kind": "Task",
+               "url": "http://example.org/ActivityDefinition/review", "profile": "http://example.org/StructureDefinition/t",
+               "code": {"text": "review"}}
+    pd = plan([{"id": "A.7", "definitionCanonical": "#review"}, {"definitionCanonical": "#review"}])
+    pd["contained"] = [task_ad]
+    result = _apply(pd)
+    assert [(t["id"], t["basedOn"], t["for"]) for t in result.resources] == [
+        ("A.7", [{"reference": "RequestGroup/plan"}], {"reference": "Patient/p1"}),
+        ("review", [{"reference": "RequestGroup/plan"}], {"reference": "Patient/p1"})]
+    assert result.resources[0]["meta"] == {"profile": ["http://example.org/StructureDefinition/t"]}
+    assert_valid_r4(result.as_careplan())

@@ -44,7 +44,7 @@ def test_service_request_fields():
     assert resource["quantityQuantity"]["value"] == 2
     assert resource["bodySite"] == [{"text": "left arm"}]
     assert resource["doNotPerform"] is True
-    assert resource["instantiatesCanonical"] == ["http://example.org/ActivityDefinition/ServiceRequest|1.0"]
+    assert resource["instantiatesCanonical"] == ["http://example.org/ActivityDefinition/ServiceRequest"]
 
 
 def test_procedure_is_proposed_as_a_service_request():
@@ -62,3 +62,19 @@ def test_dynamic_value_paths_written_against_the_definition_are_mapped():
     assert target_path("MedicationRequest", "quantity") == "dispenseRequest.quantity"
     assert target_path("ServiceRequest", "timingTiming.repeat") == "occurrenceTiming.repeat"
     assert target_path("Task", "description") == "description"
+
+
+def test_failing_dynamic_value_travels_with_the_resource():
+    ad = _ad("ServiceRequest", library=["http://example.org/Library/Rules"],
+             dynamicValue=[{"path": "code.text", "expression": {"language": "text/cql-identifier",
+                                                                "expression": "Broken"}},
+                           {"path": "priority", "expression": {"language": "text/cql-expression",
+                                                               "expression": "'urgent'"}}])
+    kb = kb_of(library(cql('define "Broken": Error(\'no weight\')')), ad)
+    resource, issues = apply_activity_definition(kb, ad["url"], ApplyRequest(subject="p1",
+                                                                             data=ResourceData([PATIENT])))
+    assert resource["priority"] == "urgent"
+    assert len(issues) == 1 and "no weight" in issues[0].message
+    [outcome] = resource["contained"]
+    assert resource["extension"][-1]["valueReference"] == {"reference": f"#{outcome['id']}"}
+    assert_valid_r4(resource)

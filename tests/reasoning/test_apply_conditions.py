@@ -33,10 +33,10 @@ def test_null_condition_excludes_and_is_reported():
     result = _apply([{"id": "null", "condition": [applicability("Nothing")]}])
     assert _ids(result) == []
     assert [(i.severity, i.expression) for i in result.issues] == [("information", "Nothing")]
+    assert "null" in result.issues[0].message
+    # informational: in the API result, not as an OperationOutcome on every ordinary apply
     careplan = result.as_careplan()
-    outcome = next(r for r in careplan["contained"] if r["resourceType"] == "OperationOutcome")
-    assert "null" in outcome["issue"][0]["diagnostics"]
-    assert careplan["contained"][0]["extension"][0]["valueReference"] == {"reference": f"#{outcome['id']}"}
+    assert [r["resourceType"] for r in careplan["contained"]] == ["RequestGroup"]
     assert_valid_r4(careplan)
 
 
@@ -44,6 +44,22 @@ def test_non_boolean_condition_is_false_with_a_warning():
     result = _apply([{"id": "n", "condition": [applicability("Number")]}])
     assert _ids(result) == []
     assert [i.severity for i in result.issues] == ["warning"]
+    careplan = result.as_careplan()
+    outcome = careplan["contained"][1]
+    assert outcome["id"] == "apply-outcome-plan" and "not a Boolean" in outcome["issue"][0]["diagnostics"]
+    assert careplan["contained"][0]["extension"][0]["valueReference"] == {"reference": "#apply-outcome-plan"}
+    assert careplan["extension"][0]["valueReference"] == {"reference": "#apply-outcome-plan"}
+    assert_valid_r4(careplan)
+
+
+def test_plan_extensions_and_user_language_reach_the_request_group():
+    ext = {"url": "http://example.org/StructureDefinition/strategy", "valueString": "salvage"}
+    kb = kb_of(library(RULES), plan([], extension=[ext, {
+        "url": "http://hl7.org/fhir/uv/cpg/StructureDefinition/cpg-knowledgeCapability", "valueCode": "executable"}]))
+    result = apply_plan_definition(kb, "plan", ApplyRequest(subject="p1", data=ResourceData([PATIENT]),
+                                                            user_language={"coding": [{"code": "en-GB"}]}))
+    assert result.request_group["extension"] == [ext]
+    assert result.request_group["language"] == "en-GB" and result.as_careplan()["language"] == "en-GB"
 
 
 def test_failing_condition_is_an_error_issue_not_a_crash():

@@ -37,9 +37,10 @@ def test_codes_concepts_ratios_intervals_tuples():
 
 
 def test_temporals_use_their_cql_spelling():
-    from fhirrules.cql.compile_bridge import parse_temporal
-    assert to_fhir(parse_temporal("2025-06-01")) == "2025-06-01"
-    period = to_fhir(Interval(parse_temporal("2025-06-01T10:00:00.000+00:00"), None))
+    from fhirrules.cql.types.temporal import parse_temporal_literal as parse
+    assert to_fhir(parse("2025-06-01")) == "2025-06-01"
+    assert to_fhir(parse("T10:30")) == "10:30"
+    period = to_fhir(Interval(parse("2025-06-01T10:00:00.000+00:00"), None))
     assert period["start"].startswith("2025-06-01T10:00:00")
 
 
@@ -62,3 +63,11 @@ def test_set_path_creates_and_indexes():
     assert "code" not in res
     with pytest.raises(ExpressionError, match="unsupported"):
         set_path(res, "where(x)", 1)
+
+
+def test_clone_is_deep_and_keeps_python_values():
+    from fhirrules.reasoning.jsoncopy import clone
+    doc = {"a": [{"b": 1}], "d": Decimal("1.5")}
+    copied = clone(doc)
+    copied["a"][0]["b"] = 2
+    assert doc["a"][0]["b"] == 1 and copied["d"] == Decimal("1.5")

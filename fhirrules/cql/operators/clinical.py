@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Optional
 
-from fhirrules.cql.operators.comparison import equivalent
+from fhirrules.cql.operators.comparison import normalize_string
 from fhirrules.cql.types.clinical import Code, Concept
 
 
@@ -31,9 +31,14 @@ def InCodes(x: Any, codes: Optional[Iterable[Code]]) -> Optional[bool]:
     system — to one of ``codes``."""
     if x is None or codes is None:
         return None
-    wanted = codes_of(x)
-    keys = {(c.code, c.system) for c in codes_of(list(codes))}
-    return any((c.code, c.system) in keys for c in wanted)
+    keys = {_key(c) for c in codes_of(list(codes))}
+    return any(_key(c) in keys for c in codes_of(x))
+
+
+def _key(c: Code) -> tuple[Optional[str], Optional[str]]:
+    # the same comparison as Code equivalence, as a hashable key for set lookups
+    return (None if c.code is None else normalize_string(c.code),
+            None if c.system is None else normalize_string(c.system))
 
 
 def AnyInCodes(items: Optional[list], codes: Optional[Iterable[Code]]) -> Optional[bool]:
@@ -42,10 +47,6 @@ def AnyInCodes(items: Optional[list], codes: Optional[Iterable[Code]]) -> Option
         return None
     code_list = list(codes)
     return any(InCodes(x, code_list) for x in items if x is not None)
-
-
-def CodeEquivalent(a: Any, b: Any) -> bool:
-    return equivalent(a, b)
 
 
 OPERATORS: dict[str, Callable[..., Any]] = {"InCodes": InCodes, "AnyInCodes": AnyInCodes}

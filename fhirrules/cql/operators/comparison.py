@@ -61,13 +61,12 @@ def quantity_values(a: Quantity, b: Quantity, mode: str = "equal") -> Optional[t
     if f is None:
         # offset units (Cel, [degF]): convert towards the finer scale (Cel -> [degF]
         # multiplies by 1.8, exact; the other way divides by 1.8)
+        scale = ucum.affine_scale(b.unit, a.unit)
+        if scale is not None and scale < 1:
+            av = ucum.convert(a.value, a.unit, b.unit, mode)
+            return None if av is None else (av, b.value)
         bv = ucum.convert(b.value, b.unit, a.unit, mode)
-        if bv is None:
-            return None
-        av = ucum.convert(a.value, a.unit, b.unit, mode)
-        if av is not None and abs(av) > abs(a.value):
-            return av, b.value
-        return a.value, bv
+        return None if bv is None else (a.value, bv)
     if mode == "equivalent":
         # compare in the larger unit: the value converted from the smaller unit keeps
         # its digits as decimals, so rounding to the less precise operand is fair
@@ -87,10 +86,18 @@ def quantity_values(a: Quantity, b: Quantity, mode: str = "equal") -> Optional[t
 
 
 # ------------------------------------------------------------------------ equality
+# values of these exact types compare with Python's own operators (the common case in
+# query filters, so it skips the dispatch below)
+_PLAIN = frozenset((int, str, bool, Decimal))
+
+
 def equal(a: Any, b: Any) -> Optional[bool]:
     """CQL ``=``: null when either side is null or the answer is uncertain."""
     if a is None or b is None:
         return None
+    ta = type(a)
+    if ta is type(b) and ta in _PLAIN:
+        return a == b
     ka, kb = kind(a), kind(b)
     if ka != kb:
         if {ka, kb} == {"code", "concept"}:
@@ -231,7 +238,8 @@ def equivalent(a: Any, b: Any) -> bool:
         return (iv.points_equivalent(iv.start_point(a), iv.start_point(b))
                 and iv.points_equivalent(iv.end_point(a), iv.end_point(b)))
     if ka == "code":
-        return a.code == b.code and a.system == b.system
+        # spec 09-b: code and system are compared with (string) equivalence
+        return equivalent(a.code, b.code) and equivalent(a.system, b.system)
     if ka == "concept":
         return any(equivalent(x, y) for x in a.codes for y in b.codes)
     return a == b
@@ -243,6 +251,9 @@ def compare(a: Any, b: Any, precision: Optional[str] = None) -> Optional[int]:
     other, or the answer is uncertain (temporal precision, incompatible units)."""
     if a is None or b is None:
         return None
+    ta = type(a)
+    if ta is type(b) and ta in _PLAIN and ta is not bool:
+        return -1 if a < b else (1 if a > b else 0)
     ka, kb = kind(a), kind(b)
     if ka != kb:
         return None

@@ -10,7 +10,7 @@ from functools import cmp_to_key
 from typing import Any, Callable, Iterable, Optional
 
 from fhirrules.cql.errors import CqlRuntimeError
-from fhirrules.cql.operators.comparison import compare, equal, equivalent
+from fhirrules.cql.operators.comparison import compare, equal
 from fhirrules.cql.operators.logical import and3, or3
 from fhirrules.cql.types.tuple import CqlTuple
 
@@ -289,14 +289,6 @@ def Times(a: Optional[list], b: Optional[list]) -> Optional[list]:
             t.update(y or {})
             out.append(t)
     return out
-
-
-def ListEqual(a: Optional[list], b: Optional[list]) -> Tri:
-    return equal(a, b)
-
-
-def ListEquivalent(a: Optional[list], b: Optional[list]) -> bool:
-    return equivalent(a, b)
 
 
 OPERATORS: dict[str, Callable[..., Any]] = {

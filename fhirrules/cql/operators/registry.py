@@ -11,16 +11,17 @@ from typing import Any, Callable, Optional
 
 from fhirrules.cql.operators import aggregate, arithmetic, clinical, comparison, errors
 from fhirrules.cql.operators import interval as interval_ops
+from fhirrules.cql.operators import interval_collapse
 from fhirrules.cql.operators import list as list_ops
-from fhirrules.cql.operators import logical, nullological
+from fhirrules.cql.operators import logical, nullological, numeric_functions
 from fhirrules.cql.operators import string as string_ops
 from fhirrules.cql.operators import type_conversions
 from fhirrules.cql.types.interval import Interval
 
 log = logging.getLogger(__name__)
 
-_MODULES = [logical, nullological, comparison, arithmetic, string_ops, list_ops, interval_ops,
-            aggregate, type_conversions, clinical, errors]
+_MODULES = [logical, nullological, comparison, arithmetic, numeric_functions, string_ops, list_ops, interval_ops,
+            interval_collapse, aggregate, type_conversions, clinical, errors]
 
 
 def _optional_module(name: str) -> Optional[Any]:

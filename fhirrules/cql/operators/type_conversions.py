@@ -244,8 +244,20 @@ def ConvertQuantity(q: Optional[Quantity], unit: Optional[str]) -> Optional[Quan
     target = Quantity(0, unit).unit      # singular calendar words
     v = ucum.convert(q.value, q.unit, target)
     if v is None:
-        raise CqlRuntimeError(f"cannot convert {q.unit!r} to {unit!r}")
+        raise CqlRuntimeError(_why_not(q.unit, target))
     return Quantity(normalize_decimal(v), target)
+
+
+def _why_not(src: str, dst: str) -> str:
+    for u in (src, dst):
+        if not ucum.is_valid_unit(u):
+            return f"cannot convert {src!r} to {dst!r}: {u!r} is not a UCUM unit"
+    if {src, dst} & {"year", "month"}:
+        return (f"cannot convert {src!r} to {dst!r}: calendar years and months have no fixed "
+                f"length in definite-duration units")
+    return (f"cannot convert {src!r} to {dst!r}: the units measure different kinds of quantity "
+            f"(e.g. mass and amount of substance need a molar mass, which is clinical "
+            f"knowledge, not unit algebra)")
 
 
 def CanConvertQuantity(q: Optional[Quantity], unit: Optional[str]) -> Optional[bool]:

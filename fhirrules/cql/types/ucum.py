@@ -23,7 +23,6 @@ from typing import Any, Optional
 # calendar word -> definite-duration UCUM unit (week and below only)
 CALENDAR_TO_UCUM = {"week": "wk", "day": "d", "hour": "h", "minute": "min",
                     "second": "s", "millisecond": "ms"}
-UCUM_TO_CALENDAR = {v: k for k, v in CALENDAR_TO_UCUM.items()}
 # calendar approximations used only for equivalence (spec 04, Equivalent)
 _EQUIV_DAYS = {"year": Decimal(365), "month": Decimal(30), "a": Decimal(365), "mo": Decimal(30)}
 
@@ -137,6 +136,12 @@ def conversion_factor(from_unit: str, to_unit: str, mode: str = "equal") -> Opti
 
 def _equiv_days(unit: str) -> Optional[Decimal]:
     return _EQUIV_DAYS.get(unit)
+
+
+def affine_scale(from_unit: str, to_unit: str) -> Optional[Decimal]:
+    """The scale part of an offset conversion (Cel -> [degF]: 1.8), None otherwise."""
+    a = _affine(_strip_one(from_unit), _strip_one(to_unit))
+    return None if a is None else a[0]
 
 
 def convert(value: Decimal, from_unit: str, to_unit: str, mode: str = "equal") -> Optional[Decimal]:

@@ -19,13 +19,31 @@ def data_files(folder: Path) -> list[Path]:
 def read_file(path: Path) -> Loaded:
     if path.suffix == ".ndjson":
         return read_ndjson(path)
+    return read_resource_or_bundle(read_json_file(path), str(path), _slot_type(path))
+
+
+def _slot_type(path: Path) -> str | None:
+    """'Observation' for case/Observation/1.json: the type the folder promises."""
     parent = path.parent.name
-    expected = parent if f"FHIR.{parent}" in TYPES and parent != "Bundle" else None
-    return read_resource_or_bundle(read_json_file(path), str(path), expected)
+    return parent if f"FHIR.{parent}" in TYPES and parent != "Bundle" else None
+
+
+def _is_fhir(data: object) -> bool:
+    return isinstance(data, dict) and "resourceType" in data
 
 
 def read_folder(folder: Path) -> Loaded:
+    """Every resource under ``folder``.  JSON files that are not FHIR at all (no
+    ``resourceType``: a Bulk Data manifest, expected outputs kept beside test cases) are
+    skipped with a warning; files that claim to be FHIR are checked strictly."""
     out = Loaded()
     for f in data_files(folder):
-        out.extend(read_file(f))
+        if f.suffix == ".json":
+            data = read_json_file(f)
+            if not _is_fhir(data):
+                out.warnings.append(f"{f}: not a FHIR resource (no resourceType); skipped")
+                continue
+            out.extend(read_resource_or_bundle(data, str(f), _slot_type(f)))
+        else:
+            out.extend(read_file(f))
     return out

@@ -19,6 +19,7 @@ from fhirrules.fhir.errors import FhirDataError, FhirSourceError
 from fhirrules.fhir.record import PatientRecord
 from fhirrules.fhir.sources.bundle import read_bundle
 from fhirrules.fhir.terminology import codes_of
+from fhirrules.fhir.modelinfo_table import TYPES
 from fhirrules.fhir.typeinfo import patient_paths, primary_code_path, search_param
 
 RETRY_STATUS = (429, 503)
@@ -100,14 +101,15 @@ class FhirServer:
 
 
 def _patient_param(resource_type: str) -> Optional[str]:
+    """The search parameter that selects one patient's resources of a type.  The model
+    info names them (its Patient context relationships are search parameter names);
+    'patient' is preferred where it exists because it needs no resource type prefix."""
     if resource_type == "Patient":
         return "_id"
-    paths = patient_paths(resource_type)
-    if "patient" in paths:
+    keys = TYPES.get(f"FHIR.{resource_type}", {}).get("contexts", {}).get("Patient", [])
+    if "patient" in keys or "subject" in patient_paths(resource_type):
         return "patient"
-    if "subject" in paths:
-        return "patient"    # R4 defines 'patient' on every subject-bearing clinical resource
-    return search_param(resource_type, paths[0]) if paths else None
+    return next((k for k in keys if "(" not in k), None)
 
 
 class ServerRecord:
@@ -136,11 +138,11 @@ class ServerRecord:
         pid = self.patient_id
         if isinstance(context_value, dict) and context_value.get("id"):
             pid = context_value["id"]
-        if context != "Unfiltered":
-            pparam = _patient_param(rt)
-            if pparam is None:
-                return []
+        pparam = _patient_param(rt) if context != "Unfiltered" else None
+        if pparam is not None:
             params[pparam] = pid
+        # a type with no tie to patients (Medication, Practitioner) is searched as a whole,
+        # as CQL retrieves it in Patient context
         path = code_path or primary_code_path(rt)
         if codes is not None and not isinstance(codes, ValueSetRef) and path:
             sp = search_param(rt, path) or ("code" if path == primary_code_path(rt) else None)

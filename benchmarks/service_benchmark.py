@@ -1,0 +1,185 @@
+"""CDS Hooks service latency and throughput on 127.0.0.1.
+
+    python benchmarks/service_benchmark.py [--requests 200] [--concurrency 1 8 32]
+                                           [--resources 1000] [--workers 1] [--service ID]
+
+Starts ``fhirrules serve`` as a subprocess on a free local port (twice: with JWT
+authentication against a local JWKS file, and with --insecure-no-auth), then sends
+patient-view calls carrying a ~1,000-resource prefetch (a synthetic patient from
+``synthetic_patients.py`` split over the service's prefetch templates) from a bounded
+concurrent client (httpx, asyncio semaphore). Prints throughput and p50/p95/p99 latency
+per concurrency level. Talks to 127.0.0.1 only."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import jwt
+import orjson
+from cryptography.hazmat.primitives.asymmetric import ec
+from jwt.algorithms import ECAlgorithm
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic_patients import make_patient_bundle  # noqa: E402
+
+ISSUER = "https://bench-ehr.example.org"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``fhirrules serve`` in a subprocess, stopped with SIGINT."""
+
+    def __init__(self, port: int, args: list[str], env: dict[str, str]) -> None:
+        self.base = f"http://127.0.0.1:{port}"
+        self.proc = subprocess.Popen([sys.executable, "-m", "fhirrules", "serve", "--port", str(port), *args],
+                                     env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def wait_ready(self, headers_for) -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit("the server exited during start-up")
+            try:
+                r = httpx.get(f"{self.base}/cds-services", headers=headers_for(f"{self.base}/cds-services"), timeout=2)
+                if r.status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        raise SystemExit("the server did not start in 120 s")
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def make_prefetch(templates: dict[str, str], n_resources: int) -> tuple[str, dict]:
+    bundle = make_patient_bundle(n_resources, seed=7)
+    patient_id = bundle["entry"][0]["resource"]["id"]
+    text = orjson.dumps(bundle).decode().replace(f"urn:uuid:{patient_id}", f"Patient/{patient_id}")
+    resources = [e["resource"] for e in json.loads(text)["entry"]]
+    prefetch: dict = {}
+    for key, query in templates.items():
+        rtype = query.split("?")[0].split("/")[0]
+        if rtype == "Patient":
+            prefetch[key] = resources[0]
+        else:
+            prefetch[key] = {"resourceType": "Bundle", "type": "searchset",
+                             "entry": [{"resource": r} for r in resources if r["resourceType"] == rtype]}
+    return patient_id, prefetch
+
+
+async def load(url: str, body: bytes, n: int, concurrency: int, headers_for) -> tuple[list[float], int]:
+    latencies: list[float] = []
+    failures = 0
+    semaphore = asyncio.Semaphore(concurrency)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(timeout=120, limits=limits) as client:
+        async def one() -> None:
+            nonlocal failures
+            async with semaphore:
+                headers = {"Content-Type": "application/json", **headers_for(url)}
+                started = time.perf_counter()
+                r = await client.post(url, content=body, headers=headers)
+                latencies.append(time.perf_counter() - started)
+                if r.status_code != 200:
+                    failures += 1
+        await asyncio.gather(*(one() for _ in range(n)))
+    return latencies, failures
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def bench(label: str, server_args: list[str], env: dict, headers_for, args) -> None:
+    port = free_port()
+    server = Server(port, server_args, env)
+    try:
+        started = time.perf_counter()
+        server.wait_ready(headers_for)
+        print(f"[{label}] server ready in {time.perf_counter() - started:.1f} s")
+        services = httpx.get(f"{server.base}/cds-services", headers=headers_for(f"{server.base}/cds-services")).json()["services"]
+        pv = [s for s in services if s["hook"] == "patient-view" and (args.service is None or s["id"] == args.service)]
+        if not pv:
+            raise SystemExit("no patient-view service")
+        service = max(pv, key=lambda s: len(s.get("prefetch") or {})) if args.service is None else pv[0]
+        patient_id, prefetch = make_prefetch(service.get("prefetch") or {"patient": "Patient/{{context.patientId}}"},
+                                             args.resources)
+        body = orjson.dumps({"hook": "patient-view", "hookInstance": str(uuid.uuid4()),
+                             "context": {"userId": "Practitioner/bench", "patientId": patient_id},
+                             "prefetch": prefetch})
+        url = f"{server.base}/cds-services/{service['id']}"
+        warm = httpx.post(url, content=body, headers={"Content-Type": "application/json", **headers_for(url)}, timeout=120)
+        if warm.status_code != 200:
+            raise SystemExit(f"warm-up call failed: {warm.status_code} {warm.text[:200]}")
+        print(f"[{label}] service {service['id']}, request body {len(body) / 1024:.0f} KiB, "
+              f"{len(warm.json()['cards'])} card(s)")
+        print(f"[{label}] {'conc':>4} {'requests':>8} {'fail':>4} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+        for concurrency in args.concurrency:
+            started = time.perf_counter()
+            latencies, failures = asyncio.run(load(url, body, args.requests, concurrency, headers_for))
+            seconds = time.perf_counter() - started
+            print(f"[{label}] {concurrency:>4} {len(latencies):>8} {failures:>4} {len(latencies) / seconds:>7.1f} "
+                  f"{percentile(latencies, 0.50) * 1000:>8.1f} {percentile(latencies, 0.95) * 1000:>8.1f} "
+                  f"{percentile(latencies, 0.99) * 1000:>8.1f}")
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200, help="requests per concurrency level")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--resources", type=int, default=1000, help="resources in the prefetch")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--service", default=None, help="service id (default: the patient-view service "
+                                                         "with the most prefetch templates)")
+    parser.add_argument("--only", choices=["jwt", "no-jwt"], default=None)
+    args = parser.parse_args()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FHIRRULES_")}
+    with tempfile.TemporaryDirectory(prefix="fhirrules-bench-") as tmp:
+        env["FHIRRULES_FEEDBACK_DB"] = str(Path(tmp) / "feedback.sqlite")
+        common = ["--workers", str(args.workers)]
+        if args.only in (None, "no-jwt"):
+            bench("no-jwt", common + ["--insecure-no-auth"], env, lambda url: {}, args)
+        if args.only in (None, "jwt"):
+            key = ec.generate_private_key(ec.SECP384R1())
+            jwk = ECAlgorithm.to_jwk(key.public_key(), as_dict=True)
+            jwk.update(kid="bench-1", alg="ES384", use="sig")
+            (Path(tmp) / "jwks.json").write_text(json.dumps({"keys": [jwk]}))
+            config = Path(tmp) / "service.toml"
+            config.write_text(f'[issuers."{ISSUER}"]\njwks_file = "jwks.json"\n')
+
+            def headers_for(url: str) -> dict:
+                now = int(time.time())
+                token = jwt.encode({"iss": ISSUER, "sub": "bench", "aud": url, "iat": now, "exp": now + 300,
+                                    "jti": str(uuid.uuid4())}, key, algorithm="ES384",
+                                   headers={"kid": "bench-1", "typ": "JWT"})
+                return {"Authorization": f"Bearer {token}"}
+            bench("jwt", common + ["--config", str(config)], env, headers_for, args)
+
+
+if __name__ == "__main__":
+    main()

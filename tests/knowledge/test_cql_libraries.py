@@ -1,0 +1,76 @@
+"""Every CQL library parses and compiles with our engine, follows the library conventions,
+and computes the doses and conversions of the spec (checked through Dosing/LabResults
+functions evaluated by the engine, not re-implemented in Python)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from fhirrules.cql.grammar import parse_library
+from fhirrules.fhir.runner import new_engine
+from kb_paths import LIBRARIES, cql_files
+
+CQL = cql_files()
+
+
+@pytest.mark.parametrize("path", CQL, ids=lambda p: p.name)
+def test_library_parses(path):
+    lib = parse_library(path.read_text(encoding="utf-8"), source_name=path.name)
+    assert lib is not None
+
+
+@pytest.mark.parametrize("path", CQL, ids=lambda p: p.name)
+def test_library_conventions(path):
+    text = path.read_text(encoding="utf-8")
+    assert f"library {path.stem} version '0.1.0'" in text
+    assert "using FHIR version '4.0.1'" in text
+    assert "include FHIRHelpers version '4.0.1' called FHIRHelpers" in text
+    assert len(text.encode("utf-8")) < 15_000
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return new_engine([LIBRARIES])
+
+
+@pytest.mark.parametrize("path", CQL, ids=lambda p: p.name)
+def test_library_compiles(engine, path):
+    assert engine.compile(path.read_text(encoding="utf-8"), source_name=path.name) is not None
+
+
+def _eval(engine, expression: str):
+    lib = engine.compile("library T using FHIR version '4.0.1' include Dosing version '0.1.0' called Dose "
+                         "include LabResults version '0.1.0' called Lab context Patient", "<test>")
+    ctx = engine.context(parameters={}, context_values={})
+    return engine.compile_expression(expression, library=lib)(ctx)
+
+
+@pytest.mark.parametrize("weight, iv, oral, pred", [
+    ("68.0", 1000, 125, 60), ("49.9", 750, 100, 50), ("50.0", 750, 100, 60), ("75.0", 1100, 150, 60),
+    ("75.1", 1150, 150, 75), ("112.0", 1700, 200, 75), ("62.0", 950, 125, 60)])
+def test_dose_rounding_and_bands(engine, weight, iv, oral, pred):
+    assert _eval(engine, f'Dose."IV CYC Rounded mg"({weight})') == iv
+    assert _eval(engine, f'Dose."Oral CYC Rounded mg"({weight})') == oral
+    assert _eval(engine, f'Dose."Prednisolone Start mg"({weight})') == pred
+
+
+def test_exact_tie_rounds_down(engine):
+    assert _eval(engine, 'Dose."Round To Step Down Ties"(1125.0, 50)') == 1100
+    assert _eval(engine, 'Dose."Round To Step Down Ties"(1125.01, 50)') == 1150
+
+
+@pytest.mark.parametrize("value, unit, fires", [
+    ("300", "umol/L", False), ("301", "umol/L", True), ("3.40", "mg/dL", False), ("3.41", "mg/dL", True)])
+def test_creatinine_native_unit_rule(engine, value, unit, fires):
+    assert _eval(engine, f"Lab.\"Creatinine Exceeds\"({value}, '{unit}', 300.0, 3.4)") is fires
+
+
+@pytest.mark.parametrize("value, fires", [("2.26", False), ("2.27", True)])
+def test_umol_only_threshold_converts_mg_dl(engine, value, fires):
+    assert _eval(engine, f"Lab.\"Creatinine Exceeds\"({value}, 'mg/dL', 200.0, null)") is fires
+
+
+def test_creatinine_text_shows_both_units(engine):
+    assert _eval(engine, "Lab.\"Creatinine Text\"(3.41, 'mg/dL')") == "3.41 mg/dL (301.4 umol/L)"
+    assert _eval(engine, "Lab.\"Creatinine umol/L\"(3.4, 'mg/dL')") == Decimal("300.56")
