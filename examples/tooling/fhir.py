@@ -42,7 +42,8 @@ LABS = {
     "igg4": ("2469-5", "IgG subclass 4 [Mass/volume] in Serum", "mg/dL"),
 }
 
-_ids = itertools.count(1)
+# Resource ids are per patient ("S01-obs-3") so adding a scenario never renumbers another.
+_ids: dict[str, itertools.count] = {}
 
 
 def t(day: str) -> str:
@@ -54,8 +55,9 @@ def now(day: str) -> str:
     return f"{day}T12:00:00Z"
 
 
-def _id(prefix: str) -> str:
-    return f"{prefix}-{next(_ids)}"
+def _id(pid: str, prefix: str) -> str:
+    counter = _ids.setdefault(pid, itertools.count(1))
+    return f"{pid}-{prefix}-{next(counter)}"
 
 
 def _pat(pid: str) -> dict:
@@ -64,7 +66,8 @@ def _pat(pid: str) -> dict:
 
 def reset_ids() -> None:
     global _ids
-    _ids = itertools.count(1)
+    # Resource ids are per patient ("S01-obs-3") so adding a scenario never renumbers another.
+_ids: dict[str, itertools.count] = {}
 
 
 def patient(pid: str, gender: str, birth: str) -> dict:
@@ -73,7 +76,7 @@ def patient(pid: str, gender: str, birth: str) -> dict:
 
 def condition(pid: str, codings: list[tuple[str, str, str]], onset: str, status: str = "active",
               abatement: str | None = None, text: str | None = None) -> dict:
-    c = {"resourceType": "Condition", "id": _id("cond"),
+    c = {"resourceType": "Condition", "id": _id(pid, "cond"),
          "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": status}]},
          "verificationStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code": "confirmed"}]},
          "code": {"coding": [{"system": s, "code": c, "display": d} for s, c, d in codings]},
@@ -88,7 +91,7 @@ def condition(pid: str, codings: list[tuple[str, str, str]], onset: str, status:
 def lab(pid: str, kind: str, value: float, day: str, unit: str | None = None, code: str | None = None) -> dict:
     loinc, display, default_unit = LABS[kind]
     u = unit or default_unit
-    return {"resourceType": "Observation", "id": _id("obs"), "status": "final",
+    return {"resourceType": "Observation", "id": _id(pid, "obs"), "status": "final",
             "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
                                       "code": "vital-signs" if kind in ("weight", "spo2") else "laboratory"}]}],
             "code": {"coding": [{"system": LNC, "code": code or loinc, "display": display}]},
@@ -98,7 +101,7 @@ def lab(pid: str, kind: str, value: float, day: str, unit: str | None = None, co
 
 def coded_result(pid: str, loinc: str, display: str, day: str, value: tuple[str, str, str],
                  interpretation: str | None = None) -> dict:
-    o = {"resourceType": "Observation", "id": _id("obs"), "status": "final",
+    o = {"resourceType": "Observation", "id": _id(pid, "obs"), "status": "final",
          "code": {"coding": [{"system": LNC, "code": loinc, "display": display}]},
          "subject": _pat(pid), "effectiveDateTime": t(day),
          "valueCodeableConcept": {"coding": [{"system": value[0], "code": value[1], "display": value[2]}]}}
@@ -110,7 +113,7 @@ def coded_result(pid: str, loinc: str, display: str, day: str, value: tuple[str,
 
 def fact(pid: str, code: str, value: bool | int | str, day: str, status: str = "final") -> dict:
     """A clinician-entered fact in the local assessment code system (spec 0.5)."""
-    o = {"resourceType": "Observation", "id": _id("fact"), "status": status,
+    o = {"resourceType": "Observation", "id": _id(pid, "fact"), "status": status,
          "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "survey"}]}],
          "code": {"coding": [{"system": ASSESSMENT, "code": code}]},
          "subject": _pat(pid), "effectiveDateTime": t(day)}
@@ -130,7 +133,7 @@ def _med(drug: str) -> dict:
 
 def administration(pid: str, drug: str, mg: float, day: str, route: dict | None = IV,
                    status: str = "completed") -> dict:
-    a = {"resourceType": "MedicationAdministration", "id": _id("madm"), "status": status,
+    a = {"resourceType": "MedicationAdministration", "id": _id(pid, "madm"), "status": status,
          "medicationCodeableConcept": _med(drug), "subject": _pat(pid), "effectiveDateTime": t(day),
          "dosage": {"dose": {"value": mg, "unit": "mg", "system": UCUM, "code": "mg"}}}
     if route:
@@ -155,7 +158,7 @@ def _dosage(mg: float, per_day: int = 1, route: dict | None = ORAL, start: str |
 def request(pid: str, drug: str, mg: float, start: str, end: str | None = None, per_day: int = 1,
             status: str = "active", route: dict | None = ORAL, count: int | None = None,
             period: float = 1, unit: str = "d", rid: str | None = None) -> dict:
-    return {"resourceType": "MedicationRequest", "id": rid or _id("mreq"), "status": status,
+    return {"resourceType": "MedicationRequest", "id": rid or _id(pid, "mreq"), "status": status,
             "intent": "order", "medicationCodeableConcept": _med(drug), "subject": _pat(pid),
             "authoredOn": t(start),
             "dosageInstruction": [_dosage(mg, per_day, route, start, end, count, period, unit)]}
@@ -165,31 +168,31 @@ def statement(pid: str, drug: str, mg: float, start: str, end: str | None = None
               status: str = "completed") -> dict:
     period = {"start": t(start), **({"end": t(end)} if end else {})}
     d = _dosage(mg, per_day)
-    return {"resourceType": "MedicationStatement", "id": _id("mst"), "status": status,
+    return {"resourceType": "MedicationStatement", "id": _id(pid, "mst"), "status": status,
             "medicationCodeableConcept": _med(drug), "subject": _pat(pid), "effectivePeriod": period,
             "dosage": [d]}
 
 
 def dispense(pid: str, drug: str, day: str, days_supply: int) -> dict:
-    return {"resourceType": "MedicationDispense", "id": _id("mdsp"), "status": "completed",
+    return {"resourceType": "MedicationDispense", "id": _id(pid, "mdsp"), "status": "completed",
             "medicationCodeableConcept": _med(drug), "subject": _pat(pid), "whenHandedOver": t(day),
             "daysSupply": {"value": days_supply, "unit": "d", "system": UCUM, "code": "d"}}
 
 
 def procedure(pid: str, code: tuple[str, str, str], day: str) -> dict:
-    return {"resourceType": "Procedure", "id": _id("proc"), "status": "completed",
+    return {"resourceType": "Procedure", "id": _id(pid, "proc"), "status": "completed",
             "code": {"coding": [{"system": code[0], "code": code[1], "display": code[2]}]},
             "subject": _pat(pid), "performedDateTime": t(day)}
 
 
 def chest_ct(pid: str, day: str) -> dict:
-    return {"resourceType": "DiagnosticReport", "id": _id("dr"), "status": "final",
+    return {"resourceType": "DiagnosticReport", "id": _id(pid, "dr"), "status": "final",
             "code": {"coding": [{"system": LNC, "code": "24627-2", "display": "CT Chest"}], "text": "CT chest"},
             "subject": _pat(pid), "effectiveDateTime": t(day), "issued": t(day)}
 
 
 def allergy(pid: str, code: tuple[str, str, str], criticality: str = "high") -> dict:
-    return {"resourceType": "AllergyIntolerance", "id": _id("alg"),
+    return {"resourceType": "AllergyIntolerance", "id": _id(pid, "alg"),
             "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "code": "active"}]},
             "verificationStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification", "code": "confirmed"}]},
             "criticality": criticality,

@@ -83,11 +83,37 @@ def s02_missing() -> list[Scenario]:
     ]
 
 
+def s02e() -> Scenario:
+    """Extra (spec 0.5): an entered-in-error fact is ignored and the latest valid one wins."""
+    pid = "S02e"
+    res = s02_resources(pid) + [fact(pid, "disease-activity", "remission", "2025-02-10"),
+                                fact(pid, "disease-activity", "remission", "2025-02-19", status="entered-in-error"),
+                                fact(pid, "cyc-contraindicated", True, "2025-02-19", status="cancelled")]
+    return Scenario("S02e", "mpa-fact-status-and-order", "Clinician facts: status and latest-wins (spec 0.5)", "2025-02-20",
+                    res, S02_CARDS, ["A.9-2", "A.8-a"], figures=S02_FIGURES)
+
+
+def s02h() -> Scenario:
+    """Extra: alveolar haemorrhage without hypoxaemia or renal/dialysis criteria (A.9-4 alone)."""
+    pid = "S02h"
+    res = s02_resources(pid, creat=(150, "creat-umol")) + [condition(pid, DAH, "2025-02-18"), lab(pid, "spo2", 96, "2025-02-20")]
+    return Scenario("S02h", "mpa-dah-without-hypoxaemia", "DAH without hypoxaemia (PEXIVAS caveat alone)", "2025-02-20", res,
+                    {"A.9-4": "info", "A.10-c": "info"}, ["A.9-1", "A.9-2", "A.9-3"],
+                    summaries={"A.9-4": "PEXIVAS: PLEX did not reduce mortality in pulmonary haemorrhage without severe renal disease; ↑infection"})
+
+
 def s03() -> Scenario:
     return Scenario("S03", "mpa-creatinine-301-umol", "Creatinine 301 umol/L (PLEX renal boundary, positive)", "2025-02-20",
                     s02_resources("S03", (301, "creat-umol")), {**S02_CARDS, "A.9-2": "warning"}, ["A.9-1"],
                     figures={"A.9-2": ["PEXIVAS", "301 umol/L (3.405 mg/dL)"]},
                     summaries={"A.9-2": "Creatinine 301 umol/L > 300 umol/L (3.4 mg/dL): consider adding plasma exchange"})
+
+
+def s03k() -> Scenario:
+    """Extra: creatinine 355 umol/L (> 354, KDIGO 2024 PP 9.3.1.2 note on A.2)."""
+    return Scenario("S03k", "mpa-creatinine-355-umol", "Creatinine 355 umol/L (KDIGO PP 9.3.1.2 note)", "2025-02-20",
+                    s02_resources("S03k", (355, "creat-umol")), {**S02_CARDS, "A.9-2": "warning"}, [],
+                    figures={"A.2": ["PP 9.3.1.2", "355 umol/L (4.016 mg/dL)"]})
 
 
 def s04() -> Scenario:
@@ -185,6 +211,17 @@ def s12() -> list[Scenario]:
     ]
 
 
+def s12c() -> Scenario:
+    """Extra: S12b's draft IV pulse with MESNA on the same order set (A.6 must stay silent)."""
+    cyc = request("S12c", "cyclophosphamide", 1050, "2025-04-01", status="draft", route=IV, count=1,
+                  period=3, unit="wk", rid="S12c-draft-iv-cyc")
+    mesna = request("S12c", "mesna", 210, "2025-04-01", status="draft", route=IV, count=1, rid="S12c-draft-mesna")
+    for r in (cyc, mesna):
+        r["intent"] = "proposal"
+    return Scenario("S12c", "gpa-iv-cyc-with-mesna", "Draft IV CYC pulse with MESNA on the order set", "2025-04-01",
+                    s12_resources("S12c"), {"A.5": "critical"}, ["A.6"], hook="order-sign", draft_orders=[cyc, mesna])
+
+
 def s13() -> Scenario:
     return Scenario("S13", "gpa-cumulative-cyc-37g", "Cumulative CYC 37.0 g", "2025-04-01", s12_resources("S13", extra_iv=2),
                     {"A.7": "warning", "A.8-a": "info", "A.2": "warning", "A.5": "critical", "A.8-c": "info"}, ["A.8-b"],
@@ -200,6 +237,15 @@ def s14() -> Scenario:
                     s01_resources(pid), {**S01_FIRE, "A.11-a": "warning"}, [],
                     summaries={"A.11-a": "Do not use MMF as salvage for severe pulmonary AAV: inferior to cyclophosphamide"},
                     hook="order-select", draft_orders=[draft])
+
+
+def s14b() -> Scenario:
+    """Extra: a new rituximab order for rituximab-refractory AAV (A.11-b)."""
+    draft = request("S14b", "rituximab", 1000, "2025-03-10", status="draft", route=IV, count=1, rid="S14b-draft-rtx")
+    draft["intent"] = "proposal"
+    return Scenario("S14b", "gpa-rituximab-reorder", "New rituximab order in rituximab-refractory AAV", "2025-03-10",
+                    s01_resources("S14b"), {"A.11-b": "warning", "A.5": "critical"}, ["A.11-a", "A.2"],
+                    hook="order-sign", draft_orders=[draft])
 
 
 def s15_resources(pid: str) -> list[dict]:
@@ -226,7 +272,7 @@ def s16() -> Scenario:
            lab(pid, "mpo", 12, "2025-03-01"), lab(pid, "mpo", 48, "2025-05-28"),
            fact(pid, "disease-activity", "remission", "2025-05-28"), lab(pid, "creat-umol", 110, "2025-05-28")]
     return Scenario("S16", "mpa-anca-rise-quiescent", "ANCA rise only, clinically quiescent", "2025-06-01", res,
-                    {"A.10-d": "info"}, ["A.2"], figures={"A.10-d": ["predictive of future disease relapse"]},
+                    {"A.10-d": "info"}, ["A.2", "A.1-a", "A.12"], figures={"A.10-d": ["predictive of future disease relapse"]},
                     summaries={"A.10-d": "Do not change treatment on ANCA titres alone; decide on clinical assessment"})
 
 
@@ -251,6 +297,6 @@ def s18() -> Scenario:
 
 
 def scenarios() -> list[Scenario]:
-    return [s01(), s02(), s02d(), *s02_missing(), s03(), s04(), s05(), *weight_cases(), s10(), s11(), *s12(), s13(), s14(),
+    return [s01(), s02(), s02d(), *s02_missing(), s02e(), s02h(), s03(), s03k(), s04(), s05(), *weight_cases(), s10(), s11(), *s12(), s12c(), s13(), s14(), s14b(),
             *s15(), s16(), s17(), s18()]
 

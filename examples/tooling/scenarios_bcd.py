@@ -16,12 +16,12 @@ NEGATIVE = (SCT, "260385009", "Negative")
 
 # ------------------------------------------------------------ B
 
-def s19_resources(pid: str) -> list[dict]:
+def s19_resources(pid: str, weight_day: str = "2025-05-14") -> list[dict]:
     pulses = ["2025-02-05", "2025-02-19", "2025-03-05", "2025-03-26", "2025-04-16", "2025-05-07"]
     return [
         patient(pid, "male", "1954-01-01"), condition(pid, MPA, "2025-02-01"),
         condition(pid, DAH, "2025-02-01", status="resolved", abatement="2025-03-01"),
-        lab(pid, "weight", 62.0, "2025-05-14"),
+        lab(pid, "weight", 62.0, weight_day),
         *[administration(pid, "methylprednisolone", 500, d) for d in ("2025-02-02", "2025-02-03", "2025-02-04")],
         request(pid, "prednisone", 60, "2025-02-05"),
         *[administration(pid, "cyclophosphamide", 930, d) for d in pulses],
@@ -40,6 +40,27 @@ def s19() -> Scenario:
                     figures={"B.1": ["alveolar haemorrhage", "creatinine >200 umol/L", "230 umol/L"],
                              "B.2": ["124 mg/d", "125 mg/d", "15 (75%)"], "A.7": ["5.6 g", "5.58 g"]},
                     suggestion_doses={"B.2": [125]})
+
+
+def s19g() -> Scenario:
+    """Extra (spec B.0-4): a 35-day gap between IV pulses; B.2 waits for the dosing check."""
+    pid = "S19g"
+    pulses = ["2025-02-05", "2025-02-19", "2025-03-26", "2025-04-16", "2025-05-07"]
+    res = [r for r in s19_resources(pid) if not (r["resourceType"] == "MedicationAdministration"
+                                                 and r["medicationCodeableConcept"]["text"] in ("cyclophosphamide", "mesna"))]
+    res += [administration(pid, "cyclophosphamide", 930, d) for d in pulses]
+    res += [administration(pid, "mesna", 930, d) for d in pulses]
+    return Scenario("S19g", "mpa-iv-cyc-pulse-gap", "S19 with a 35-day gap between IV pulses (B.0-4)", "2025-05-15", res,
+                    {"B.0-4": "warning", "B.1": "warning"}, ["B.2", "B.3"],
+                    summaries={"B.0-4": "IV cyclophosphamide pulses not given as scheduled (longest gap 35 days): "
+                                        "confirm dosing before calling it refractory"})
+
+
+def s19w() -> Scenario:
+    """Extra: S19 with the last weight 44 days old: B.2 still fires, without a dose, plus 0.3-weight."""
+    return Scenario("S19w", "mpa-iv-cyc-refractory-no-weight", "S19 without a weight in 30 days", "2025-05-15",
+                    s19_resources("S19w", weight_day="2025-04-01"), {"B.2": "warning", "0.3-weight": "info"}, [],
+                    figures={"B.2": ["No body weight in the last 30 days"]}, suggestion_doses={})
 
 
 def s20() -> Scenario:
@@ -232,5 +253,5 @@ def s34() -> Scenario:
 
 
 def scenarios() -> list[Scenario]:
-    return [s19(), s20(), s21(), *s22(), s25(), s26(), s27(), s27_ex(), s28(), s29(), s30(), s31(), s32(), s33(), s34()]
+    return [s19(), s19g(), s19w(), s20(), s21(), *s22(), s25(), s26(), s27(), s27_ex(), s28(), s29(), s30(), s31(), s32(), s33(), s34()]
 

@@ -12,6 +12,7 @@ auth failure is a bare 401. Bad input is a 4xx OperationOutcome, an evaluation f
 500 OperationOutcome: no traceback ever leaves the process."""
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -75,6 +76,12 @@ def create_app(config: ServiceConfig, reasoner: Reasoner | None = None) -> FastA
     if reasoner is None:
         reasoner = load_reasoner(config.knowledge_dirs, knowledge_only=config.knowledge_only)
     state = ServiceState(config, reasoner)
+    # The knowledge (compiled closures, value sets) is long-lived: move it out of the
+    # collector's generations so full collections, triggered by each request's thousands of
+    # short-lived dicts, stop rescanning it (benchmarks/service_benchmark.py, 1,000-resource
+    # prefetch, one worker: 24 -> 49 requests/s, p95 210 -> 32 ms).
+    gc.collect()
+    gc.freeze()
     log.info("knowledge loaded and compiled in %.2f s: %d service(s)",
              time.perf_counter() - started, len(state.services))
     if not config.auth_enabled:

@@ -6,6 +6,7 @@ evaluated in a worker process that loaded and compiled the knowledge once (initi
 A unit that cannot be read or evaluated yields one error result and the batch goes on."""
 from __future__ import annotations
 
+import gc
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -90,6 +91,10 @@ def make_reasoner(knowledge: tuple[str, ...], knowledge_only: bool) -> Reasoner:
 def _init_worker(knowledge: tuple[str, ...], knowledge_only: bool, factory: Callable | None) -> None:
     global _REASONER
     _REASONER = (factory or make_reasoner)(knowledge, knowledge_only)
+    # Long-lived knowledge out of the collector's way (see app.create_app): each patient
+    # allocates thousands of dicts, and full collections would rescan the knowledge.
+    gc.collect()
+    gc.freeze()
 
 
 def evaluate_unit(unit: Path, options: EvalOptions) -> list[PatientResult]:

@@ -182,17 +182,25 @@ def _source(documentation: list[dict], plan: dict | None, rule_id: str, rule_tit
     plan = plan or {}
     label = (doc or {}).get("display") or (doc or {}).get("label") or plan.get("title") \
         or plan.get("publisher") or "fhirrules"
-    return {"label": label, "url": (doc or {}).get("url"),
+    return {"label": label, "url": artifact_url(doc or {}),
             "topic": {"system": RULE_SYSTEM, "code": rule_id, "display": rule_title}}
 
 
+def artifact_url(doc: dict) -> str | None:
+    """A relatedArtifact's web address: ``url``, else its ``document.url`` (an Attachment)."""
+    url = doc.get("url") or (doc.get("document") or {}).get("url")
+    return url if isinstance(url, str) and url.startswith(("http://", "https://")) else None
+
+
 def _links(documentation: list[dict]) -> list[dict]:
-    links = []
+    links, seen = [], set()
     for doc in documentation:
-        if doc.get("type") != "citation" or not doc.get("url"):
+        url = artifact_url(doc)
+        if doc.get("type") != "citation" or not url or url in seen:
             continue
-        label = doc.get("display") or doc.get("label") or doc["url"]
-        links.append({"label": label, "url": doc["url"], "type": "absolute"})
+        seen.add(url)
+        label = doc.get("display") or doc.get("label") or url
+        links.append({"label": label, "url": url, "type": "absolute"})
     return links
 
 

@@ -90,12 +90,12 @@ def _cut(text: str, limit: int) -> str:
 def explain_with_kb(kb: Any, plan: dict, record: Any, *, now: Any, parameters: dict,
                     fired_ids: set[str]) -> list[RuleExplanation]:
     """The real implementation over ``fhirrules.reasoning`` (one apply session per plan)."""
-    from fhirrules.reasoning.apply import ApplyRequest  # noqa: F401  (same import path as apply)
     from fhirrules.reasoning.expressions import evaluate_expression
+    from fhirrules.reasoning.request import ApplyRequest
     from fhirrules.reasoning.session import ApplySession
 
-    from fhirrules.cdshooks.reasoner import _patient_id, iso_now
-    patient_id = _patient_id(record)
+    from fhirrules.cdshooks.reasoner import iso_now, patient_id_of
+    patient_id = patient_id_of(record)
     session = ApplySession(kb, ApplyRequest(subject=f"Patient/{patient_id}" if patient_id else None,
                                             data=record, now=iso_now(now), parameters=dict(parameters)))
     libraries = plan.get("library") or []

@@ -3,18 +3,13 @@
 The card pipeline needs four things from below: the PlanDefinitions, ``$apply`` of one of
 them for one patient, and a way to turn raw FHIR resources (prefetch, draft orders) into
 the patient record the engine reads. ``Reasoner`` names exactly that; ``ReasoningAdapter``
-implements it over ``fhirrules.reasoning`` and ``fhirrules.fhir`` (imported lazily so the
-service and CLI import even while those packages are being built), and tests implement it
-with small fakes."""
+implements it over ``fhirrules.reasoning`` and ``fhirrules.fhir`` (imported lazily, so
+``fhirrules --help`` stays fast), and tests implement it with small fakes."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol, runtime_checkable
-
-
-class KnowledgeUnavailable(RuntimeError):
-    """The reasoning layer cannot be loaded or used (missing package, bad knowledge)."""
 
 
 @dataclass
@@ -37,7 +32,7 @@ class Reasoner(Protocol):
 
 @dataclass
 class SimpleRecord:
-    """A patient's resources, used only when the FHIR binding offers no record type."""
+    """A patient's resources as a plain list: the record of the test fakes."""
     resources: list[dict]
     patient_id: str | None = None
 
@@ -64,16 +59,8 @@ def index_resources(resources: Iterable[dict]) -> dict[str, dict]:
 
 def to_json(value: Any) -> Any:
     """A FHIR value as plain JSON, whether it is a dict already or a pydantic model."""
-    if value is None or isinstance(value, (dict, list, str, int, float, bool)):
-        return value
-    for method in ("model_dump", "dict"):
-        fn = getattr(value, method, None)
-        if callable(fn):
-            try:
-                return fn(mode="json", exclude_none=True) if method == "model_dump" else fn()
-            except TypeError:
-                return fn()
-    raise KnowledgeUnavailable(f"cannot turn {type(value).__name__} into FHIR JSON")
+    dump = getattr(value, "model_dump", None)
+    return dump(mode="json", exclude_none=True) if callable(dump) else value
 
 
 class ReasoningAdapter:
@@ -84,57 +71,30 @@ class ReasoningAdapter:
 
     # -- knowledge -------------------------------------------------------------------
     def plan_definitions(self) -> list[dict]:
-        of_type = getattr(self.kb, "of_type", None)
-        if callable(of_type):
-            return _unique_plans([to_json(p) for p in of_type("PlanDefinition")])
-        for name in ("plan_definitions", "plandefinitions", "plans"):
-            value = getattr(self.kb, name, None)
-            if callable(value):
-                value = value()
-            if value is not None:
-                items = value.values() if isinstance(value, dict) else value
-                plans = [to_json(p) for p in items]
-                return _unique_plans(plans)
-        resources = getattr(self.kb, "resources_of_type", None)
-        if callable(resources):
-            return _unique_plans([to_json(p) for p in resources("PlanDefinition")])
-        raise KnowledgeUnavailable("the knowledge base exposes no PlanDefinitions")
+        return _unique_plans(self.kb.of_type("PlanDefinition"))
 
     def library_texts(self, plan: dict) -> list[tuple[str, str]]:
         """(source name, CQL text) of the libraries ``plan`` names, for data requirements."""
         out = []
-        finder = getattr(self.kb, "library_resource", None)
-        reader = getattr(self.kb, "library_cql", None)
-        if not callable(finder) or not callable(reader):
-            return out
         for ref in plan.get("library") or []:
-            library = finder(ref)
-            text = reader(library) if library is not None else None
+            library = self.kb.library_resource(ref)
+            text = self.kb.library_cql(library) if library is not None else None
             if text:
                 out.append((ref, text))
         return out
 
     def library_text_by_name(self, name: str, version: str | None = None) -> str | None:
-        finder = getattr(self.kb, "library_resource", None)
-        reader = getattr(self.kb, "library_cql", None)
-        of_type = getattr(self.kb, "of_type", None)
-        if callable(of_type) and callable(reader):
-            for library in of_type("Library"):
-                if library.get("name") == name and (version is None or library.get("version") in (None, version)):
-                    return reader(library)
-        if callable(finder) and callable(reader):
-            library = finder(f"{name}|{version}" if version else name)
-            return reader(library) if library is not None else None
-        return None
+        for library in self.kb.of_type("Library"):
+            if library.get("name") == name and (version is None or library.get("version") in (None, version)):
+                return self.kb.library_cql(library)
+        library = self.kb.library_resource(f"{name}|{version}" if version else name)
+        return self.kb.library_cql(library) if library is not None else None
 
     # -- $apply -------------------------------------------------------------------------
     def apply(self, plan: dict, record: Any, *, now: Any, parameters: dict) -> AppliedPlan:
-        try:
-            from fhirrules.reasoning.apply import apply_plan_definition
-            from fhirrules.reasoning.request import ApplyRequest
-        except ImportError as exc:   # the reasoning layer is not there yet
-            raise KnowledgeUnavailable(f"$apply is not available: {exc}") from exc
-        patient_id = _patient_id(record)
+        from fhirrules.reasoning.apply import apply_plan_definition
+        from fhirrules.reasoning.request import ApplyRequest
+        patient_id = patient_id_of(record)
         request = ApplyRequest(subject=f"Patient/{patient_id}" if patient_id else None, data=record,
                                now=iso_now(now), parameters=dict(parameters))
         return applied_from_result(apply_plan_definition(self.kb, plan, request))
@@ -146,10 +106,7 @@ class ReasoningAdapter:
 
     # -- data ---------------------------------------------------------------------------
     def record_from_resources(self, resources: list[dict], patient_id: str | None = None) -> Any:
-        try:
-            from fhirrules.fhir.record import PatientRecord
-        except ImportError:
-            return SimpleRecord(list(resources), patient_id)
+        from fhirrules.fhir.record import PatientRecord
         return PatientRecord(resources, terminology=self.terminology(), source="prefetch")
 
     def terminology(self) -> Any:
@@ -162,39 +119,19 @@ class ReasoningAdapter:
         return load_patients(path, terminology=self.terminology())
 
     def add_resources(self, record: Any, resources: list[dict]) -> Any:
-        if not resources:
-            return record
+        """Add ``resources`` (draft orders) to the record; the record is changed in place,
+        so add them once per record."""
         if isinstance(record, SimpleRecord):
             return SimpleRecord(record.resources + list(resources), record.patient_id)
-        for name in ("with_resources", "extended"):
-            fn = getattr(record, name, None)
-            if callable(fn):
-                return fn(resources)
-        add = getattr(record, "add", None)
-        if callable(add):
-            for res in resources:
-                add(res)
-            return record
-        existing = getattr(record, "resources", None)
-        if isinstance(existing, list):
-            return self.record_from_resources(list(existing) + list(resources),
-                                              _patient_id(record))
-        raise KnowledgeUnavailable("cannot add draft orders to this patient record")
+        for res in resources:
+            record.add(res)
+        return record
 
 
 def applied_from_result(result: Any) -> AppliedPlan:
-    """Accept ``ApplyResult`` (``request_group`` + ``resources``) or its ``as_bundle()``."""
-    group = getattr(result, "request_group", None)
-    if group is not None:
-        resources = [to_json(r) for r in (getattr(result, "resources", None) or [])]
-        return AppliedPlan(to_json(group), index_resources(resources))
-    as_bundle = getattr(result, "as_bundle", None)
-    bundle = to_json(as_bundle() if callable(as_bundle) else result)
-    entries = [e.get("resource") for e in (bundle or {}).get("entry") or [] if e.get("resource")]
-    groups = [r for r in entries if r.get("resourceType") == "RequestGroup"]
-    if not groups:
-        raise KnowledgeUnavailable("$apply returned no RequestGroup")
-    return AppliedPlan(groups[0], index_resources(entries))
+    """``ApplyResult`` (RequestGroup + generated resources) as plain JSON."""
+    resources = [to_json(r) for r in (getattr(result, "resources", None) or [])]
+    return AppliedPlan(to_json(result.request_group), index_resources(resources))
 
 
 def _unique_plans(plans: list[dict]) -> list[dict]:
@@ -208,7 +145,7 @@ def _unique_plans(plans: list[dict]) -> list[dict]:
     return out
 
 
-def _patient_id(record: Any) -> str | None:
+def patient_id_of(record: Any) -> str | None:
     for name in ("patient_id", "id"):
         value = getattr(record, name, None)
         if isinstance(value, str):
@@ -228,27 +165,16 @@ def iso_now(now: Any) -> Any:
 
 
 def default_knowledge_dirs() -> list[Path]:
-    """The built-in knowledge folders (the reasoning layer owns the search)."""
-    try:
-        from fhirrules.reasoning.knowledge import default_knowledge_dirs as found
-    except ImportError:
-        return _repo_knowledge_dirs()
+    """The built-in knowledge folders (the reasoning layer owns the search: the repo's
+    folders in a checkout, ``fhirrules/_knowledge`` in an installed wheel)."""
+    from fhirrules.reasoning.knowledge import default_knowledge_dirs as found
     return list(found())
-
-
-def _repo_knowledge_dirs() -> list[Path]:
-    root = Path(__file__).resolve().parents[2]
-    return [root / name for name in ("plandefinitions", "libraries", "valuesets")
-            if (root / name).is_dir()]
 
 
 def load_reasoner(extra_dirs: Iterable[Path] = (), *, knowledge_only: bool = False) -> Reasoner:
     """Load (and compile) the knowledge base once: built-in folders plus ``extra_dirs``."""
+    from fhirrules.reasoning.knowledge import KnowledgeBase
     dirs = [Path(d) for d in extra_dirs]
     if not knowledge_only:
         dirs = default_knowledge_dirs() + dirs
-    try:
-        from fhirrules.reasoning.knowledge import KnowledgeBase
-    except ImportError as exc:
-        raise KnowledgeUnavailable(f"the knowledge base loader is not available: {exc}") from exc
     return ReasoningAdapter(KnowledgeBase.load(dirs))

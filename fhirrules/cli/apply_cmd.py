@@ -42,6 +42,8 @@ def register(app: typer.Typer) -> None:
         param: list[str] = typer.Option([], "--param", help="CQL parameter NAME=VALUE (repeatable)."),
         enable_ex: bool = typer.Option(False, "--enable-ex", help="Set the CQL parameter \"Enable EX Rules\" to true."),
         output: str = typer.Option("careplan", "--output", help="careplan (R4 $apply) or bundle (R5-style)."),
+        token: Optional[str] = typer.Option(None, "--token", envvar="FHIRRULES_TOKEN",
+                                            help="Bearer token when --data is a FHIR server URL."),
     ) -> None:
         """PlanDefinition $apply for one patient; prints FHIR JSON."""
         import orjson
@@ -52,7 +54,7 @@ def register(app: typer.Typer) -> None:
             result = apply_from_paths(plandefinition, data, subject=subject, encounter=encounter,
                                       practitioner=practitioner, organization=organization,
                                       knowledge_dirs=knowledge or None, now=now,
-                                      parameters=params, output=output)
+                                      parameters=params, output=output, token=token)
         except ReasoningError as exc:
             _fail(str(exc))
         except Exception as exc:   # a bug, not bad input: still one line unless debugging

@@ -91,15 +91,18 @@ def run_explain(path: Path, rule: Optional[str], now: Optional[str], draft_order
     params = {ENABLE_EX_PARAMETER: enable_ex}
     console = Console(highlight=False)
     report = []
+    from fhirrules.cdshooks.pipeline import bundle_resources
     for record in records:
         patient = getattr(record, "patient_id", None) or str(path)
+        if orders is not None:
+            record = reasoner.add_resources(record, bundle_resources(orders))   # once per record
         for plan in plans:
             if rule is not None and rule not in rule_ids([plan]):
                 continue
             fired: set[str] = set()
             try:
                 for hook in plan_hooks(plan):
-                    cards = run_hook_cards(reasoner, hook, record, now=when, draft_orders=orders,
+                    cards = run_hook_cards(reasoner, hook, record, now=when,
                                            enable_ex=enable_ex, plan_ids=[plan.get("id") or plan.get("url")])
                     fired |= {c.rule_id for c in cards.cards}
                 explanations = reasoner.explain(plan, record, now=when, parameters=params, fired_ids=fired)

@@ -11,7 +11,7 @@ _TABLE: dict[type, Callable] = {}
 
 def table() -> dict[type, Callable]:
     if not _TABLE:
-        from fhirrules.cql import (compile_calls, compile_literals, compile_names, compile_ops,
+        from fhirrules.cql import (compile_calls, compile_conditionals, compile_literals, compile_names, compile_ops,
                                    compile_query, compile_retrieve, compile_timing, compile_types)
         _TABLE.update({
             ast.Literal: compile_literals.compile_literal,
@@ -27,9 +27,9 @@ def table() -> dict[type, Callable]:
             ast.FunctionCall: compile_calls.compile_call,
             ast.UnaryOp: compile_ops.compile_unary,
             ast.BinaryOp: compile_ops.compile_binary,
-            ast.Between: compile_ops.compile_between,
-            ast.If: compile_ops.compile_if,
-            ast.Case: compile_ops.compile_case,
+            ast.Between: compile_conditionals.compile_between,
+            ast.If: compile_conditionals.compile_if,
+            ast.Case: compile_conditionals.compile_case,
             ast.TimingExpr: compile_timing.compile_timing,
             ast.IsType: compile_types.compile_is,
             ast.AsType: compile_types.compile_as,

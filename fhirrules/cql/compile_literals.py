@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 from fhirrules.cql import ast
 from fhirrules.cql.compile_bridge import compare, parse_temporal
-from fhirrules.cql.errors import CqlError, CqlRuntimeError, CqlSemanticError, CqlSyntaxError
+from fhirrules.cql.errors import CqlError, CqlRuntimeError, CqlSyntaxError
 from fhirrules.cql.types import typesys as T
 from fhirrules.cql.types.clinical import Code, CodeSystemRef, Concept, ValueSetRef
 from fhirrules.cql.types.interval import Interval
@@ -177,6 +177,9 @@ def compile_instance(comp: Any, node: ast.InstanceSelector, scope: Any) -> tuple
     fns = [(n, f) for n, f, _ in parts]
     ns, name = node.type.namespace, node.type.name
     system_builder = _SYSTEM_INSTANCES.get(name) if ns in (None, "System") else None
+    if system_builder is not None and ns is None and any(n not in _SYSTEM_FIELDS[name] for n, _ in fns) \
+            and any(m.known_type(name) for m in comp.state.models.values()):
+        system_builder = None       # e.g. CodeSystem { supplements: ... } in a FHIR library
     if system_builder is not None:
         builder, t = system_builder
         allowed = _SYSTEM_FIELDS[name]
@@ -189,6 +192,8 @@ def compile_instance(comp: Any, node: ast.InstanceSelector, scope: Any) -> tuple
             return builder({n: f(ctx) for n, f in fns})
         return comp.located(node, system_instance), t
     t = comp.type_of_spec(node.type)
+    if isinstance(t, T.ChoiceType):
+        t = next((c for c in t.choices if isinstance(c, T.NamedType) and c.namespace != "System"), t)
     if not isinstance(t, T.NamedType) or t.namespace == "System":
         raise comp.error(node, f"cannot build an instance of {t}")
     model = comp.state.models.get(t.namespace)

@@ -1,15 +1,16 @@
-"""Operators: unary and binary operators by ELM name (from the operator registry),
-three-valued logic (inline, so ``and``/``or`` short-circuit), ``between``, ``if`` and
-``case``, terminology membership (``in`` ValueSet / CodeSystem), and the implicit
-conversion of model values to System values when a System operator receives them."""
+"""Operators: unary and binary operators by ELM name (from the operator registry), the
+list/element overloads of includes/included in, result types, and terminology
+membership (``in`` ValueSet / CodeSystem)."""
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any, Callable, Optional
 
 from fhirrules.cql import ast
-from fhirrules.cql.compile_bridge import equal, operator
-from fhirrules.cql.compile_literals import _common_type, const, literal_value
+from fhirrules.cql.compile_bridge import operator
+from fhirrules.cql.compile_convert import system_arg
+from fhirrules.cql.compile_logic import LOGIC, UNARY_INLINE
+from fhirrules.cql.compile_literals import const, literal_value
 from fhirrules.cql.errors import CqlRuntimeError
 from fhirrules.cql.types import typesys as T
 from fhirrules.cql.types.clinical import CodeSystemRef, ValueSetRef
@@ -18,116 +19,11 @@ from fhirrules.cql.types.quantity import Quantity
 _NOT_FOUND = "no System operator '{op}' is available (operator registry)"
 
 
-# ---------------------------------------------------------------- logic
-def _and(a: Callable, b: Callable) -> Callable:
-    def fn(ctx: Any) -> Any:
-        x = a(ctx)
-        if x is False:
-            return False
-        y = b(ctx)
-        if y is False:
-            return False
-        if x is None or y is None:
-            return None
-        return True
-    return fn
-
-
-def _or(a: Callable, b: Callable) -> Callable:
-    def fn(ctx: Any) -> Any:
-        x = a(ctx)
-        if x is True:
-            return True
-        y = b(ctx)
-        if y is True:
-            return True
-        if x is None or y is None:
-            return None
-        return False
-    return fn
-
-
-def _xor(a: Callable, b: Callable) -> Callable:
-    def fn(ctx: Any) -> Any:
-        x, y = a(ctx), b(ctx)
-        if x is None or y is None:
-            return None
-        return x != y
-    return fn
-
-
-def _implies(a: Callable, b: Callable) -> Callable:
-    def fn(ctx: Any) -> Any:
-        x = a(ctx)
-        if x is False:
-            return True
-        y = b(ctx)
-        if x is True:
-            return y
-        return True if y is True else None
-    return fn
-
-
-def _not(a: Callable) -> Callable:
-    def fn(ctx: Any) -> Any:
-        x = a(ctx)
-        return None if x is None else not x
-    return fn
-
-
-_LOGIC = {"And": _and, "Or": _or, "Xor": _xor, "Implies": _implies}
-_UNARY_INLINE = {
-    "Not": _not,
-    "IsNull": lambda a: (lambda ctx: a(ctx) is None),
-    "IsTrue": lambda a: (lambda ctx: a(ctx) is True),
-    "IsFalse": lambda a: (lambda ctx: a(ctx) is False),
-}
 _BOOL_RESULT = {"Equal", "NotEqual", "Equivalent", "NotEquivalent", "Less", "LessOrEqual", "Greater",
                 "GreaterOrEqual", "In", "Contains", "Includes", "IncludedIn", "ProperIncludes",
                 "ProperIncludedIn", "Before", "After", "SameAs", "SameOrBefore", "SameOrAfter", "Meets",
                 "MeetsBefore", "MeetsAfter", "Overlaps", "OverlapsBefore", "OverlapsAfter", "Starts",
                 "Ends", "And", "Or", "Xor", "Implies", "Not", "Exists", "IsNull", "IsTrue", "IsFalse"}
-
-
-# ---------------------------------------------------------------- model -> System
-def system_arg(comp: Any, fn: Callable, t: Optional[T.CqlType]) -> Callable:
-    """Wrap an operand so that model values reaching a System operator are converted
-    (FHIRHelpers semantics via ``ModelProvider.to_system``).  Free when the library uses
-    no model or the operand's static type is already a System type."""
-    if not comp.state.models or _is_system_type(t):
-        return fn
-
-    def converted(ctx: Any) -> Any:
-        return to_system(fn(ctx), ctx)
-    return converted
-
-
-def _is_system_type(t: Optional[T.CqlType]) -> bool:
-    if isinstance(t, T.NamedType):
-        return t.namespace == "System"
-    if isinstance(t, T.ListType):
-        return _is_system_type(t.element)
-    if isinstance(t, T.IntervalType):
-        return _is_system_type(t.point)
-    return isinstance(t, T.TupleType)
-
-
-def to_system(v: Any, ctx: Any) -> Any:
-    if v is None or type(v) in _PLAIN:
-        return v
-    if type(v) is list:
-        return [to_system(x, ctx) for x in v] if v and any(_needs(x) for x in v) else v
-    for model in ctx.models.values():
-        if model.type_name(v) is not None:
-            return model.to_system(v)
-    return v
-
-
-def _needs(x: Any) -> bool:
-    return x is not None and type(x) not in _PLAIN and T.type_of(x) is None
-
-
-_PLAIN = {bool, int, str, float}
 
 
 # ---------------------------------------------------------------- unary
@@ -140,7 +36,7 @@ def compile_unary(comp: Any, node: ast.UnaryOp, scope: Any) -> tuple:
     if op in ("Plus", "Positive", "UnaryPlus"):
         return comp.expr(node.operand, scope)
     a, t = comp.expr(node.operand, scope)
-    inline = _UNARY_INLINE.get(op)
+    inline = UNARY_INLINE.get(op)
     if inline is not None:
         return inline(a), T.BOOLEAN
     _static_unary_checks(comp, node, t)
@@ -188,7 +84,7 @@ def compile_binary(comp: Any, node: ast.BinaryOp, scope: Any) -> tuple:
     op = node.op
     a, at = comp.expr(node.left, scope)
     b, bt = comp.expr(node.right, scope)
-    logic = _LOGIC.get(op)
+    logic = LOGIC.get(op)
     if logic is not None:
         return logic(a, b), T.BOOLEAN
     if op in ("In", "Contains"):
@@ -258,9 +154,7 @@ def _binary_type(op: str, at: Any, bt: Any) -> Optional[T.CqlType]:
     if op in _BOOL_RESULT:
         return T.BOOLEAN
     if op in ("Add", "Subtract", "Multiply", "Modulo", "TruncatedDivide", "Power"):
-        if at == bt:
-            return at
-        return _common_type([at, bt]) if at is not None and bt is not None else None
+        return _arithmetic_type(op, at, bt)
     if op == "Divide":
         return T.QUANTITY if T.is_system(at, "Quantity") else T.DECIMAL
     if op == "Concatenate":
@@ -269,6 +163,27 @@ def _binary_type(op: str, at: Any, bt: Any) -> Optional[T.CqlType]:
         return at if at == bt else (at or bt)
     if op in ("DifferenceBetween", "DurationBetween"):
         return T.INTEGER
+    return None
+
+
+_NUMERIC_ORDER = ("Integer", "Long", "Decimal", "Quantity")
+
+
+def _arithmetic_type(op: str, at: Any, bt: Any) -> Optional[T.CqlType]:
+    """Result type of arithmetic: date/time +/- Quantity keeps the date/time type;
+    numbers promote along Integer < Long < Decimal < Quantity; otherwise unknown."""
+    if at is None or bt is None:
+        return None
+    if isinstance(at, T.NamedType) and at.namespace == "System" and at.name in ("Date", "DateTime", "Time") \
+            and T.is_system(bt, "Quantity") and op in ("Add", "Subtract"):
+        return at
+    if at == bt:
+        return at
+    names = [t.name for t in (at, bt) if isinstance(t, T.NamedType) and t.namespace == "System"]
+    if len(names) == 2 and all(n in _NUMERIC_ORDER for n in names):
+        return T.system(max(names, key=_NUMERIC_ORDER.index))
+    if op == "Add" and T.is_system(at, "String") and T.is_system(bt, "String"):
+        return T.STRING
     return None
 
 
@@ -296,67 +211,3 @@ def _terminology_membership(comp: Any, node: Any, a: Callable, at: Any, b: Calla
             return any(getattr(term, method)(c, ref) for c in x if c is not None)
         return getattr(term, method)(x, ref)
     return comp.located(node, member), T.BOOLEAN
-
-
-# ---------------------------------------------------------------- between / if / case
-def compile_between(comp: Any, node: ast.Between, scope: Any) -> tuple:
-    x, xt = comp.expr(node.operand, scope)
-    lo, _ = comp.expr(node.low, scope)
-    hi, _ = comp.expr(node.high, scope)
-    ge = operator("Greater" if node.properly else "GreaterOrEqual")
-    le = operator("Less" if node.properly else "LessOrEqual")
-    if ge is None or le is None:
-        raise comp.error(node, _NOT_FOUND.format(op="GreaterOrEqual/LessOrEqual"))
-    x = system_arg(comp, x, xt)
-
-    def between(ctx: Any) -> Any:
-        v = x(ctx)
-        left = ge(v, lo(ctx))
-        if left is False:
-            return False
-        right = le(v, hi(ctx))
-        if right is False:
-            return False
-        if left is None or right is None:
-            return None
-        return True
-    return comp.located(node, between), T.BOOLEAN
-
-
-def compile_if(comp: Any, node: ast.If, scope: Any) -> tuple:
-    c, _ = comp.expr(node.condition, scope)
-    th, tt = comp.expr(node.then, scope)
-    el, et = comp.expr(node.else_, scope)
-
-    def if_(ctx: Any) -> Any:
-        return th(ctx) if c(ctx) is True else el(ctx)
-    return if_, _result_type([tt, et])
-
-
-def _result_type(types: list) -> Optional[T.CqlType]:
-    known = [t for t in types if t is not None]
-    return _common_type(known) if known else None
-
-
-def compile_case(comp: Any, node: ast.Case, scope: Any) -> tuple:
-    items = [(comp.expr(i.when, scope)[0], comp.expr(i.then, scope)) for i in node.items]
-    el, et = comp.expr(node.else_, scope)
-    pairs = [(w, th) for w, (th, _) in items]
-    rtype = _result_type([t for _, (_, t) in items] + [et])
-    if node.comparand is not None:
-        cmp_fn, _ = comp.expr(node.comparand, scope)
-
-        def case_value(ctx: Any) -> Any:
-            v = cmp_fn(ctx)
-            for w, th in pairs:
-                if equal(v, w(ctx)) is True:
-                    return th(ctx)
-            return el(ctx)
-        return comp.located(node, case_value), rtype
-
-    def case(ctx: Any) -> Any:
-        for w, th in pairs:
-            if w(ctx) is True:
-                return th(ctx)
-        return el(ctx)
-    return case, rtype

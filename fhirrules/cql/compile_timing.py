@@ -19,7 +19,7 @@ from typing import Any, Callable, Optional
 
 from fhirrules.cql import ast
 from fhirrules.cql.compile_bridge import operator
-from fhirrules.cql.compile_ops import system_arg
+from fhirrules.cql.compile_convert import system_arg
 from fhirrules.cql.types import typesys as T
 from fhirrules.cql.types.interval import Interval
 

@@ -9,7 +9,7 @@ from typing import Any, Optional
 from fhirrules.cql import ast
 from fhirrules.cql.compile_bridge import function, operator, parse_temporal
 from fhirrules.cql.compile_literals import const
-from fhirrules.cql.compile_ops import system_arg
+from fhirrules.cql.compile_convert import system_arg
 from fhirrules.cql.errors import CqlRuntimeError
 from fhirrules.cql.types import typesys as T
 from fhirrules.cql.types.interval import Interval
@@ -35,6 +35,16 @@ def resolve_type(comp: Any, spec: Any) -> T.CqlType:
 def _named(comp: Any, spec: ast.NamedTypeSpec) -> T.CqlType:
     ns, name = spec.namespace, spec.name
     models = comp.state.models
+    if ns is not None and "." in ns:
+        # a nested model type written with quoted parts: FHIR.CodeSystem."Concept"."Property"
+        head, _, rest = ns.partition(".")
+        ns, name = head, f"{rest}.{name}"
+    if ns is not None and ns not in models and ns != "System":
+        # an unqualified nested type (CodeSystem.Concept): the head is a type, not a model
+        for mns, m in models.items():
+            if m.known_type(f"{ns}.{name}"):
+                ns, name = mns, f"{ns}.{name}"
+                break
     if ns == "System":
         if name not in T.SYSTEM_TYPE_NAMES:
             raise comp.error(spec, f"System has no type '{name}'" + comp.did_you_mean(name, list(T.SYSTEM_TYPE_NAMES)))

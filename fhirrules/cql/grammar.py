@@ -25,6 +25,7 @@ import pyparsing as pp
 from . import ast
 from .errors import CqlError, CqlSyntaxError
 from .grammar_lexical import blank_comments
+from .grammar_support import begin_text, end_text
 
 # Deeply nested CQL recurses through every precedence level (~70 Python frames per
 # nesting level); the default limit of 1000 would stop at about a dozen levels.
@@ -77,7 +78,10 @@ def _parse(element: pp.ParserElement, text: str, source_name: str):
     if sys.getrecursionlimit() < _RECURSION_LIMIT:
         sys.setrecursionlimit(_RECURSION_LIMIT)
     try:
-        clean = blank_comments(text, source_name)
+        # A byte-order mark counts as a blank so that columns stay those of the text.
+        clean = blank_comments(text.replace("\ufeff", " ", 1) if text[:1] == "\ufeff" else text,
+                               source_name)
+        begin_text(clean)
         return element.parse_string(clean, parse_all=True)[0]
     except CqlError:
         raise
@@ -86,6 +90,12 @@ def _parse(element: pp.ParserElement, text: str, source_name: str):
     except RecursionError:
         raise CqlSyntaxError("expression nested too deeply to parse", 1, 1, source_name,
                              _line(text, 1)) from None
+    except Exception as exc:   # pragma: no cover - a parser bug; still an engine error
+        raise CqlSyntaxError(f"internal parser error ({type(exc).__name__}: {exc}); "
+                             "please report this input", 1, 1, source_name,
+                             _line(text, 1)) from exc
+    finally:
+        end_text()
 
 
 def _line(text: str, line: int) -> str:

@@ -2,15 +2,36 @@
 plumbing."""
 from __future__ import annotations
 
+import bisect
+import re
+import threading
 from typing import Any, Callable
 
 import pyparsing as pp
 
 from . import ast
 
+_NEWLINE = re.compile("\n")
+_lines = threading.local()   # the text being parsed and its line starts, per thread
+
+
+def begin_text(s: str) -> None:
+    """Index the line starts of ``s`` so that positions cost a binary search, not a
+    scan from the start of the text (quadratic on large libraries)."""
+    _lines.text = s
+    _lines.starts = [0] + [m.end() for m in _NEWLINE.finditer(s)]
+
+
+def end_text() -> None:
+    _lines.text = None
+    _lines.starts = None
+
 
 def position(s: str, loc: int) -> ast.Pos:
     """(line, column), both 1-based, of offset ``loc`` in ``s``."""
+    if getattr(_lines, "text", None) is s:
+        line = bisect.bisect_right(_lines.starts, loc)
+        return (line, loc - _lines.starts[line - 1] + 1)
     return (s.count("\n", 0, loc) + 1, loc - s.rfind("\n", 0, loc))
 
 

@@ -135,7 +135,9 @@ def build_terms(expression: pp.Forward) -> pp.ParserElement:
 def build_postfix(term: pp.ParserElement, expression: pp.Forward) -> pp.ParserElement:
     """term followed by member accesses, fluent calls and indexers."""
     call_args = pp.Group(LPAR - pp.Opt(comma_list(expression)) - RPAR)
-    member = pp.Group(DOT - (ANY_NAME + call_args | MEMBER_NAME))
+    # After '.' no keyword is ambiguous, so any word names the member: FHIR elements
+    # such as 'duration' or 'when' need no quotes.
+    member = pp.Group(DOT - (ANY_NAME + pp.Opt(Guard(r"\s*\(", call_args))))
     index = (LBRACK - expression - RBRACK).set_parse_action(lambda t: [_Index(t[0])])
 
     def chain(s: str, loc: int, toks: pp.ParseResults) -> list[ast.Expr]:

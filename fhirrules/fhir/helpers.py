@@ -22,7 +22,7 @@ from fhirrules.cql.types.clinical import Code, Concept
 from fhirrules.cql.types.interval import Interval
 from fhirrules.cql.types.quantity import Quantity
 from fhirrules.cql.types.ratio import Ratio
-from fhirrules.fhir.primitives import parse_datetime, to_decimal, to_string
+from fhirrules.fhir.primitives import parse_date, parse_datetime, parse_time, to_decimal, to_string
 from fhirrules.fhir.typeinfo import QUANTITY_TYPES, is_subtype
 from fhirrules.fhir.values import FhirElement, FhirPrimitive
 
@@ -51,6 +51,8 @@ def _prim(value: Any) -> Any:
 
 
 def to_code(coding: Any) -> Optional[Code]:
+    if isinstance(coding, Code):
+        return coding           # already converted (the engine may convert arguments first)
     d = _data(coding)
     if d is None:
         return None
@@ -60,6 +62,8 @@ def to_code(coding: Any) -> Optional[Code]:
 
 
 def to_concept(concept: Any) -> Optional[Concept]:
+    if isinstance(concept, Concept):
+        return concept
     d = _data(concept)
     if d is None:
         return None
@@ -86,6 +90,8 @@ def _quantity(d: dict) -> Optional[Quantity]:
 
 
 def to_quantity(quantity: Any) -> Optional[Quantity]:
+    if isinstance(quantity, Quantity):
+        return quantity
     d = _data(quantity)
     if d is None:
         return None
@@ -97,6 +103,8 @@ def to_quantity(quantity: Any) -> Optional[Quantity]:
 
 
 def to_ratio(ratio: Any) -> Optional[Ratio]:
+    if isinstance(ratio, Ratio):
+        return ratio
     d = _data(ratio)
     if d is None:
         return None
@@ -135,8 +143,8 @@ def _quantity_interval(d: dict) -> Optional[Interval]:
 def to_interval(value: Any) -> Optional[Interval]:
     """Period -> Interval<DateTime>; Range -> Interval<Quantity>; Quantity (with a
     comparator) -> the interval it denotes."""
-    if value is None:
-        return None
+    if value is None or isinstance(value, Interval):
+        return value
     d = _data(value)
     type_name = value.type if isinstance(value, FhirElement) else _guess_type(d)
     if type_name in QUANTITY_TYPES or is_subtype(type_name, "FHIR.Quantity"):
@@ -192,9 +200,15 @@ def _primitive_fn(name: str) -> Callable[[Any], Any]:
     return convert
 
 
-def _to_datetime(value: Any) -> Any:
-    v = _prim(value)
-    return parse_datetime(v) if isinstance(v, str) else v
+def _parsing(parse: Callable[[str], Any]) -> Callable[[Any], Any]:
+    """A primitive conversion that also accepts the bare JSON text (a dict-level caller)."""
+    def convert(value: Any) -> Any:
+        v = _prim(value)
+        return parse(v) if isinstance(v, str) else v
+    return convert
+
+
+_to_datetime = _parsing(parse_datetime)
 
 
 def _to_string(value: Any) -> Optional[str]:
@@ -218,9 +232,9 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "ToBoolean": _primitive_fn("ToBoolean"),
     "ToInteger": _primitive_fn("ToInteger"),
     "ToDecimal": _primitive_fn("ToDecimal"),
-    "ToDate": _primitive_fn("ToDate"),
+    "ToDate": _parsing(parse_date),
     "ToDateTime": _to_datetime,
-    "ToTime": _primitive_fn("ToTime"),
+    "ToTime": _parsing(parse_time),
     "ToValue": _to_value,
     "ToCalendarUnit": lambda unit: None if unit is None else UCUM_CALENDAR.get(unit, unit),
 }

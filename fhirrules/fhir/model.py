@@ -120,7 +120,10 @@ def get_property(value: Any, path: str) -> Any:
             return value.get(path)    # an untyped dict: best effort
         return get_element(value, "FHIR." + rt, path)
     if t is FhirElement:
-        return get_element(value.data, value.type, path)
+        plan = _plan(value.type, path)
+        if plan:
+            return get_element(value.data, value.type, path)
+        return _converted_member(value, path)
     if t is FhirPrimitive:
         return _primitive_property(value, path)
     if t is list:
@@ -135,6 +138,16 @@ def get_property(value: Any, path: str) -> Any:
     if value is None:
         return None
     return getattr(value, path, None)
+
+
+def _converted_member(element: FhirElement, name: str) -> Any:
+    """A member the FHIR type lacks but its System counterpart has (``codes`` of a
+    CodeableConcept handed where a System Concept was declared): the implicit
+    FHIRHelpers conversion the call site implied, applied on access."""
+    converted = helpers.element_to_system(element)
+    if converted is element:
+        return None
+    return getattr(converted, name, None) if name in getattr(type(converted), "__slots__", ()) else None
 
 
 def _to_json(value: Any) -> Any:

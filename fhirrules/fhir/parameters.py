@@ -83,6 +83,8 @@ def from_json(value: Any, spec: Optional[ast.TypeSpec]) -> Any:
 
 
 def _untyped(value: Any) -> Any:
+    if isinstance(value, dict) and "resourceType" in value:
+        return value                # a FHIR resource stays the model's plain dict
     if isinstance(value, float):
         return Decimal(repr(value))
     if isinstance(value, list):

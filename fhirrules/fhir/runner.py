@@ -13,6 +13,7 @@ from typing import Any, Iterable, Optional, Sequence
 import orjson
 
 from fhirrules.cql.errors import CqlSemanticError
+from fhirrules.cql.types.temporal import default_offset
 from fhirrules.fhir.helpers import register_fhirhelpers
 from fhirrules.fhir.model import MODEL
 from fhirrules.fhir.parameters import from_json, parameter_value
@@ -80,7 +81,9 @@ class CqlRunner:
             return EvaluationContext(**kwargs)
 
     def _parameter(self, name: str, text: str) -> Any:
-        return parameter_value(self.engine, self.library, name, text, self._context(None))
+        ctx = self._context(None)
+        with default_offset(_offset(ctx)):
+            return parameter_value(self.engine, self.library, name, text, ctx)
 
     @property
     def define_names(self) -> list[str]:
@@ -90,7 +93,14 @@ class CqlRunner:
                  names: Optional[Iterable[str]] = None) -> dict[str, Any]:
         """Public defines (or the one ``expression``) for one record."""
         ctx = self._context(record)
-        if expression is not None:
-            fn = self.engine.compile_expression(expression, library=self.library)
-            return {expression: fn(ctx)}
-        return self.library.evaluate(ctx, names=list(names) if names else None)
+        # CQL: a DateTime written without an offset (common in FHIR data) takes the offset
+        # of the evaluation request's timestamp, i.e. of Now()
+        with default_offset(_offset(ctx)):
+            if expression is not None:
+                fn = self.engine.compile_expression(expression, library=self.library)
+                return {expression: fn(ctx)}
+            return self.library.evaluate(ctx, names=list(names) if names else None)
+
+
+def _offset(ctx: Any) -> Any:
+    return getattr(ctx.now, "offset", None)

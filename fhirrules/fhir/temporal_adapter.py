@@ -3,10 +3,13 @@
 FHIR writes ``2019-03``, ``2019-03-04``, ``2019-03-04T10:20:00+01:00``; CQL literal text
 (what ``fhirrules.cql.types.temporal.parse_temporal_literal`` reads) is the same after
 ``@`` except that a DateTime at date precision needs a trailing ``T``.  FHIR text is
-matched here first so that a bad value is reported as bad FHIR data, naming the text."""
+matched here first so that a bad value is reported as bad FHIR data, naming the text.
+Parsed values are cached by text: the temporal values are immutable, and the same
+timestamps recur across a record's resources and across evaluations."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Optional
 
 from fhirrules.cql.errors import CqlError, CqlRuntimeError
@@ -51,12 +54,19 @@ def _build(kind: str, parts: tuple, tz: Optional[str]) -> Any:
         raise CqlRuntimeError(f"invalid FHIR {kind.lower()} value {text!r}: {e.message}") from None
 
 
-def parse_date(text: str) -> Any:
+def parse_date(text: Any) -> Any:
+    if not isinstance(text, str):
+        raise CqlRuntimeError(f"invalid FHIR date {text!r}: expected a string")
+    return _parse_date(text)
+
+
+@lru_cache(maxsize=65536)
+def _parse_date(text: str) -> Any:
     """FHIR ``date`` text -> System.Date."""
-    m = _DATE.match(text.strip()) if isinstance(text, str) else None
+    m = _DATE.match(text.strip())
     if not m:
         # a dateTime where a date was expected: keep the date part (lenient)
-        m2 = _DATETIME.match(text.strip()) if isinstance(text, str) else None
+        m2 = _DATETIME.match(text.strip())
         if not m2:
             raise CqlRuntimeError(f"invalid FHIR date {text!r}")
         m = m2
@@ -64,24 +74,36 @@ def parse_date(text: str) -> Any:
     return _build("Date", parts, None)
 
 
-def parse_datetime(text: str) -> Any:
+def parse_datetime(text: Any) -> Any:
+    if not isinstance(text, str):
+        raise CqlRuntimeError(f"invalid FHIR dateTime {text!r}: expected a string")
+    return _parse_datetime(text)
+
+
+@lru_cache(maxsize=65536)
+def _parse_datetime(text: str) -> Any:
     """FHIR ``dateTime``/``instant`` text -> System.DateTime (date-only text gives a
     DateTime at day, month or year precision, as FHIRHelpers.ToDateTime does)."""
-    m = _DATETIME.match(text.strip()) if isinstance(text, str) else None
+    m = _DATETIME.match(text.strip())
     if not m:
         raise CqlRuntimeError(f"invalid FHIR dateTime {text!r}")
     y, mo, d, h, mi, s, frac, tz = m.groups()
     parts = [int(p) for p in (y, mo, d, h, mi, s) if p is not None]
     if s is not None and frac is not None:
         parts.append(_ms(frac))
-    if tz == "Z":
-        tz = "Z"
     return _build("DateTime", tuple(parts), tz)
 
 
-def parse_time(text: str) -> Any:
+def parse_time(text: Any) -> Any:
+    if not isinstance(text, str):
+        raise CqlRuntimeError(f"invalid FHIR time {text!r}: expected a string")
+    return _parse_time(text)
+
+
+@lru_cache(maxsize=65536)
+def _parse_time(text: str) -> Any:
     """FHIR ``time`` text (``10:20:00``) -> System.Time."""
-    m = _TIME.match(text.strip()) if isinstance(text, str) else None
+    m = _TIME.match(text.strip())
     if not m:
         raise CqlRuntimeError(f"invalid FHIR time {text!r}")
     h, mi, s, frac = m.groups()

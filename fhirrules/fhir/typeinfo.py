@@ -65,7 +65,13 @@ def choice_key(element: str, type_name: str) -> str:
     """JSON property of one choice of ``element[x]``: ('value', 'FHIR.dateTime') ->
     'valueDateTime'."""
     short = type_name.split(".", 1)[1]
+    # SimpleQuantity and MoneyQuantity are profiles of Quantity, not types: their JSON
+    # name is the base type's (Dosage.doseAndRate `doseQuantity`)
+    short = _JSON_TYPE_NAME.get(short, short)
     return element + short[0].upper() + short[1:]
+
+
+_JSON_TYPE_NAME = {"SimpleQuantity": "Quantity", "MoneyQuantity": "Quantity"}
 
 
 @lru_cache(maxsize=None)

@@ -34,7 +34,7 @@ from typing import Any
 
 from fhirrules.reasoning.actions import ActionApplier, applicability_behavior
 from fhirrules.reasoning.activity import build_activity, canonical_of
-from fhirrules.reasoning.errors import KnowledgeError
+from fhirrules.reasoning.errors import ApplyInputError, KnowledgeError
 from fhirrules.reasoning.goals import build_goal
 from fhirrules.reasoning.jsoncopy import clone
 from fhirrules.reasoning.knowledge import KnowledgeBase
@@ -134,7 +134,9 @@ class _PlanBuilder:
         canonical = canonical_of(plan)
         if canonical:
             rg["instantiatesCanonical"] = [canonical]
-        rg.update(status="active", intent="proposal", subject={"reference": s.subject_ref})
+        if s.request.status not in ("active", "draft"):
+            raise ApplyInputError(f"status must be active or draft, not {s.request.status!r}")
+        rg.update(status=s.request.status, intent="proposal", subject={"reference": s.subject_ref})
         if s.encounter_ref:
             rg["encounter"] = {"reference": s.encounter_ref}
         if s.practitioner_ref:

@@ -91,6 +91,8 @@ class KnowledgeBase:
         self._terminology: Any = None
         self._origins: dict[int, Path | None] = {}
         self._loaded_files: set[Path] = set()
+        self._expressions: dict[tuple[str, int], Any] = {}
+        self._registered = False
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -265,14 +267,11 @@ class KnowledgeBase:
 
     def compiled_expression(self, text: str, library: Any) -> Any:
         """A ``text/cql-expression`` compiled in the context of ``library`` (cached)."""
-        cache = self.__dict__.setdefault("_expressions", {})
         key = (text, id(library))
-        if key not in cache:
+        if key not in self._expressions:
             self._register_all()
-            cache[key] = self.bridge.compile_expression(text, library)
-        return cache[key]
-
-    _registered = False
+            self._expressions[key] = self.bridge.compile_expression(text, library)
+        return self._expressions[key]
 
     def _register_all(self) -> None:
         """Make every library in the knowledge base includable by name and version."""

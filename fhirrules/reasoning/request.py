@@ -29,3 +29,6 @@ class ApplyRequest:
     user_task_context: Any = None
     prefetch: dict[str, Any] | None = None
     terminology: Any = None
+    # CarePlan/RequestGroup status: 'active' as the reference engine's goldens have it;
+    # 'draft' for callers that treat every $apply result as not yet agreed
+    status: str = "active"

@@ -44,7 +44,7 @@ def load_knowledge(plan: str, knowledge_dirs: Sequence[Path] | None) -> tuple[Kn
     return kb, plan
 
 
-def load_record(data: str, subject: str | None, terminology: Any) -> Any:
+def load_record(data: str, subject: str | None, terminology: Any, token: str | None = None) -> Any:
     try:
         from fhirrules.fhir.sources.load import load_patients
     except ImportError:
@@ -52,7 +52,8 @@ def load_record(data: str, subject: str | None, terminology: Any) -> Any:
         return ResourceData(iter_resources(orjson.loads(Path(data).read_bytes())))
     wanted = subject.split("/")[-1] if subject else None
     try:
-        records = list(load_patients(data, terminology=terminology))
+        ids = [wanted] if wanted and data.startswith(("http://", "https://")) else []
+        records = list(load_patients(data, terminology=terminology, token=token, patient_ids=ids))
     except Exception as exc:  # FhirSourceError, OSError, bad JSON: one line for the user
         raise ApplyInputError(f"cannot read --data {data}: {str(exc).splitlines()[0]}") from exc
     if not records:
@@ -89,12 +90,13 @@ def apply_from_paths(plan: str, data: str | None, *, subject: str | None = None,
                      encounter: str | None = None, practitioner: str | None = None,
                      organization: str | None = None,
                      knowledge_dirs: Sequence[Path] | None = None, now: str | None = None,
-                     parameters: dict[str, str] | None = None, output: str = "careplan") -> dict:
+                     parameters: dict[str, str] | None = None, output: str = "careplan",
+                     token: str | None = None) -> dict:
     if output not in ("careplan", "bundle"):
         raise ApplyInputError(f"--output must be careplan or bundle, not {output!r}")
     kb, plan_ref = load_knowledge(plan, knowledge_dirs)
     plan_resource = plan_ref if isinstance(plan_ref, dict) else kb.plan_definition(plan_ref)
-    record = load_record(data, subject, kb.terminology()) if data else None
+    record = load_record(data, subject, kb.terminology(), token) if data else None
     params = {name: parameter_value(kb, plan_resource, text) for name, text in (parameters or {}).items()}
     result = apply(kb, plan_resource, ApplyRequest(subject=subject, data=record, now=now, parameters=params,
                                                    encounter=encounter, practitioner=practitioner,

@@ -188,6 +188,12 @@ CYC_SAFETY = [
 ]
 
 STRATEGY_B = [
+    Rule("B.0-4", "IV cyclophosphamide pulses not given as scheduled: confirm dosing before calling it refractory", "urgent",
+         ASSESS, "B.0-4 Applies", "E3", "A.1-a check of 001 adapted to IV pulses (spec B.0-4); the 28-day tolerance is EX",
+         "A gap of more than 28 days between IV cyclophosphamide pulses (every 2-3 weeks planned). Confirm the pulses were "
+         "given as scheduled (or record `adherence-confirmed` = true) before switching to oral cyclophosphamide.",
+         quotes=[(Q001, "Drug nonadherence - verify the patient actually received and completed rituximab dosing")],
+         dyn={"title": "B.0-4 Title"}),
     Rule("B.1", "Risk factor(s) for induction-refractory GPA/MPA: monitor closely", "routine", ASSESS, "B.1 Applies", "E4",
          "prospective cohort within the WEGENT trial",
          "Alveolar haemorrhage and/or creatinine >200 umol/L at diagnosis (+/-14 days).",

@@ -108,3 +108,16 @@ def test_mapping_falls_back_to_the_plan_for_dropped_elements():
 def test_prune_removes_every_empty_but_keeps_false_and_zero():
     assert prune({"a": None, "b": "", "c": [], "d": {}, "e": [{"f": None}], "g": False, "h": 0,
                   "i": {"j": [None, "", {"k": []}]}}) == {"g": False, "h": 0}
+
+
+def test_links_come_from_citations_with_a_web_address():
+    plan = {"id": "p", "action": [{"id": "R.1", "title": "Rule", "documentation": [
+        {"type": "documentation", "display": "Src", "document": {"url": "https://example.org/src.pdf"}},
+        {"type": "citation", "display": "Paper", "document": {"url": "https://doi.org/10.1/x"}},
+        {"type": "citation", "display": "Same paper again", "url": "https://doi.org/10.1/x"},
+        {"type": "citation", "display": "A file name, not a link", "url": "001_e5a53dab9260dab6.txt"},
+        {"type": "citation", "citation": "quoted sentence only"}]}]}
+    card = map_request_group({"resourceType": "RequestGroup", "action": [{"id": "R.1", "title": "Rule"}]},
+                             plan).cards[0].card
+    assert card["source"]["url"] == "https://example.org/src.pdf"
+    assert prune(card)["links"] == [{"label": "Paper", "url": "https://doi.org/10.1/x", "type": "absolute"}]

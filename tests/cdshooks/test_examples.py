@@ -140,3 +140,15 @@ def test_suggested_resources_are_valid_fhir(reasoner, tmp_path):
     result = subprocess.run([sys.executable, "-c", VALIDATE, str(dump)], capture_output=True, text=True,
                             timeout=300, cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_run_hook_takes_the_knowledge_base_itself(reasoner):
+    """The documented entry point: ``run_hook(kb, hook, record, now=...)`` with the
+    reasoning layer's KnowledgeBase and the FHIR binding's PatientRecord."""
+    from fhirrules.cdshooks.pipeline import run_hook
+    exp = _scenario(ROOT / "examples" / "expected" / "S01.json")
+    [record] = list(reasoner.load_patients(ROOT / "examples" / exp["bundle"]))
+    body = run_hook(reasoner.kb, "patient-view", record, now=exp["now"], context={"hookInstance": "h1"})
+    assert_valid_response(body)
+    assert body["cards"]
+    assert [c["source"]["topic"]["code"] for c in body["cards"]] == [c.rule_id for c in _run(reasoner, exp).cards]

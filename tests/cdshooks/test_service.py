@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import uuid
 
-import httpx
 import pytest
 
 from fhirrules.cdshooks.app import create_app

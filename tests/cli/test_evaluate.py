@@ -97,3 +97,12 @@ def test_jobs_in_processes_give_the_same_bodies_in_order(runner, fake_knowledge,
     lines = [l for l in one.stdout.splitlines() if l.startswith("{")]
     assert len(lines) == 8 and lines == [l for l in two.stdout.splitlines() if l.startswith("{")]
     assert "8 patient(s) evaluated, 0 error(s)" in two.stderr
+
+
+def test_ndjson_input(runner, fake_knowledge, tmp_path):
+    lines = [json.dumps(r) for r in patient_resources("n1")]
+    path = tmp_path / "patients.ndjson"
+    path.write_text("\n".join(lines) + "\n")
+    result = runner.invoke(app, ["evaluate", str(path), "--format", "json", *NOW])
+    assert result.exit_code == 0, result.output
+    assert _rules(json.loads(result.stdout)) == ["A.5", "A.10", "A.8-c"]

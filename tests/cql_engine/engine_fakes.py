@@ -19,18 +19,19 @@ def evaluate(expr: str, engine: Optional[CqlEngine] = None, **ctx_kw: Any) -> An
 class FakeModel:
     """A tiny 'Test' model: resources are dicts with ``resourceType``."""
     name = "FHIR"
-    TYPES = {"Patient", "Observation", "Condition", "Quantity", "CodeableConcept"}
+    TYPES = {"Patient", "Observation", "Condition", "Quantity", "CodeableConcept", "CodeSystem",
+             "CodeSystem.Concept"}
 
     def __init__(self) -> None:
         self.code_path_requests: list[str] = []
 
     def known_type(self, name: str) -> bool:
-        return name.split(".")[-1] in self.TYPES
+        return (name[5:] if name.startswith("FHIR.") else name) in self.TYPES
 
     def is_type(self, value: Any, type_name: str) -> Optional[bool]:
         if not isinstance(value, dict):
             return None
-        return value.get("resourceType") == type_name.split(".")[-1]
+        return value.get("resourceType") == (type_name[5:] if type_name.startswith("FHIR.") else type_name)
 
     def type_name(self, value: Any) -> Optional[str]:
         return f"FHIR.{value['resourceType']}" if isinstance(value, dict) and "resourceType" in value else None
@@ -46,7 +47,7 @@ class FakeModel:
         return value
 
     def create(self, type_name: str, elements: dict) -> Any:
-        return {"resourceType": type_name.split(".")[-1], **elements}
+        return {"resourceType": type_name[5:] if type_name.startswith("FHIR.") else type_name, **elements}
 
     def primary_code_path(self, type_name: str) -> Optional[str]:
         self.code_path_requests.append(type_name)

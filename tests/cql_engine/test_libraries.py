@@ -185,3 +185,16 @@ def test_age_functions_use_the_context_patient_and_now() -> None:
     ctx = EvaluationContext(context_values={"Patient": patient}, now=parse_temporal("2020-06-15T10:00:00.000Z"),
                             models={"FHIR": model})
     assert lib.evaluate(ctx) == {"A": 40, "B": 19, "C": 5}
+
+
+def test_date_arithmetic_types_and_nested_model_types() -> None:
+    model = FakeModel()
+    lib = _fhir_lib(CqlEngine(models={"FHIR": model}),
+                    "define function InPeriod(p Interval<Date>): p contains @2020-01-15\n"
+                    "define A: InPeriod(Interval[@2020-02-01 - 1 month, @2020-02-01])\n"
+                    "define B: FHIR.CodeSystem.\"Concept\" { code: 'x' }\n"
+                    "define C: CodeSystem { supplements: 'y' }\n")
+    got = lib.evaluate(EvaluationContext(models={"FHIR": model}))
+    assert got["A"] is True
+    assert got["B"] == {"resourceType": "CodeSystem.Concept", "code": "x"}
+    assert got["C"] == {"resourceType": "CodeSystem", "supplements": "y"}

@@ -98,7 +98,7 @@ def test_sample_library_parses() -> None:
     assert lib.name == "RefractoryLupusSample"
     assert len(lib.includes) == 2 and len(lib.valuesets) == 7 and len(lib.codes) == 5
     names = [st.name for st in lib.statements]
-    assert len(names) == len(set(names)) == 32
+    assert len(names) == len(set(names)) == 44
     by_name = {st.name: st for st in lib.statements}
     trial = by_name["Mycophenolate Trial"].expr
     assert [r.kind for r in trial.relationships] == ["with", "without"]

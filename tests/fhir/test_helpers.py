@@ -80,3 +80,23 @@ def test_register_with_engine():
     for name in ("ToConcept", "ToCode", "ToQuantity", "ToDateTime", "ToDate", "ToString",
                  "ToInterval", "ToRatio", "ToBoolean", "ToInteger", "ToDecimal", "ToTime"):
         assert callable(fns[name])
+
+
+def test_already_converted_arguments_pass_through():
+    from fhirrules.cql.types.clinical import Code, Concept
+    from fhirrules.cql.types.interval import Interval
+    from fhirrules.cql.types.quantity import Quantity
+    for name, value in (("ToCode", Code("a", "b")), ("ToConcept", Concept([Code("a", "b")])),
+                        ("ToQuantity", Quantity(Decimal(1), "mg")), ("ToInterval", Interval(1, 2))):
+        assert FUNCTIONS[name](value) is value
+    with pytest.raises(CqlRuntimeError, match="expected a FHIR element"):
+        FUNCTIONS["ToConcept"]("text")
+
+
+def test_temporal_text_must_be_a_string():
+    from fhirrules.fhir.temporal_adapter import parse_date, parse_datetime
+    with pytest.raises(CqlRuntimeError, match="expected a string"):
+        parse_datetime(["2020"])
+    with pytest.raises(CqlRuntimeError, match="day 30 is out of range"):
+        parse_date("2021-02-30")
+    assert parse_datetime("2020-01-01T10:00:00Z") is parse_datetime("2020-01-01T10:00:00Z")

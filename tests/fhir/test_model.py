@@ -83,3 +83,12 @@ def test_create_instances():
 def test_primary_code_path_and_known_type():
     assert MODEL.primary_code_path("FHIR.MedicationRequest") == "medication"
     assert MODEL.known_type("Observation") and not MODEL.known_type("Nope")
+
+
+def test_simple_quantity_choice_uses_the_quantity_json_name():
+    mr = {"resourceType": "MedicationRequest", "dosageInstruction": [
+        {"doseAndRate": [{"doseQuantity": {"value": 1, "unit": "patch"}}]}]}
+    dose = MODEL.get_property(mr, "dosageInstruction.doseAndRate.dose")
+    assert [d.type for d in dose] == ["FHIR.SimpleQuantity"]
+    assert MODEL.is_type(dose[0], "FHIR.Quantity")
+    assert MODEL.to_system(dose[0]).value == 1

@@ -10,7 +10,7 @@ from fhirrules.cql.types.quantity import Quantity
 from fhirrules.reasoning.apply import ApplyRequest, apply_plan_definition
 from fhirrules.reasoning.data import ResourceData
 from fhirrules.reasoning.outcomes import CQF_MESSAGES
-from reasoning_builders import LIB_URL, PATIENT, applicability, cql, kb_of, library, plan
+from reasoning_builders import PATIENT, applicability, cql, kb_of, library, plan
 from reasoning_validation import assert_valid_r4
 
 RULES = cql('define "Yes": true', 'define "Summary": \'Rituximab after cyclophosphamide\'',
@@ -179,11 +179,15 @@ def test_careplan_envelope():
     assert_valid_r4(cp)
 
 
+def test_draft_status_on_request():
+    cp = _apply(plan([]), status="draft").as_careplan()
+    assert (cp["status"], cp["contained"][0]["status"]) == ("draft", "draft")
+
+
 def test_unknown_plan_is_a_knowledge_error():
     from fhirrules.reasoning.errors import KnowledgeError
     with pytest.raises(KnowledgeError, match="not found"):
-        _apply(plan([]), ) if False else apply_plan_definition(kb_of(library(RULES)), "nope",
-                                                                ApplyRequest(subject="p1"))
+        apply_plan_definition(kb_of(library(RULES)), "nope", ApplyRequest(subject="p1"))
 
 
 def test_subject_defaults_to_the_only_patient_and_is_required_otherwise():
@@ -202,7 +206,6 @@ def test_library_reference_on_the_expression_wins():
                                                     "reference": "http://example.org/Library/Other"}}
     result = _apply(plan([{"id": "a", "condition": [cond]}, {"id": "b", "condition": [applicability("Yes")]}]), other)
     assert [a["id"] for a in result.request_group["action"]] == ["b"]
-    assert LIB_URL in plan([])["library"]
 
 
 def test_plan_action_dynamic_values_customise_the_generated_resource():
