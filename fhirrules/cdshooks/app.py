@@ -193,6 +193,7 @@ def _run_rules(state: ServiceState, service: ServiceDefinition, body: dict, reso
     record = state.reasoner.record_from_resources(resources, context.get("patientId"))
     return run_hook_cards(state.reasoner, service.hook, record, now=state.now(),
                           draft_orders=context.get("draftOrders"), enable_ex=state.config.enable_ex,
+                          ex_rules=state.config.ex_rules or None,
                           context={**context, "hookInstance": body["hookInstance"]},
                           plan_ids=[service.plan.get("id") or service.plan.get("url")],
                           seed=body["hookInstance"])

@@ -7,7 +7,7 @@ Example ``service.toml``::
     cors_origins = ["https://ehr.example.org"]
     allowed_jku_hosts = ["ehr.example.org"]
     feedback_db = "/var/lib/fhirrules/feedback.sqlite"
-    enable_ex = false
+    enable_ex = false                                 # or: ex_rules = ["A.1-d", "A.11-c"]
     jwt_leeway_seconds = 60
     fhir_timeout_seconds = 10
 
@@ -16,13 +16,14 @@ Example ``service.toml``::
 
 Environment variables: ``FHIRRULES_PUBLIC_BASE_URL``, ``FHIRRULES_CORS_ORIGINS`` and
 ``FHIRRULES_ALLOWED_JKU_HOSTS`` (comma separated), ``FHIRRULES_FEEDBACK_DB``,
-``FHIRRULES_ENABLE_EX`` (true/false), ``FHIRRULES_JWT_LEEWAY``, ``FHIRRULES_FHIR_TIMEOUT``,
+``FHIRRULES_ENABLE_EX`` (true/false), ``FHIRRULES_EX_RULES`` (comma separated rule ids), ``FHIRRULES_JWT_LEEWAY``, ``FHIRRULES_FHIR_TIMEOUT``,
 ``FHIRRULES_ISSUERS`` (JSON object issuer -> JWKS URL or file path)."""
 from __future__ import annotations
 
 import json
 import os
 import tomllib
+from datetime import datetime
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -53,6 +54,8 @@ class ServiceConfig:
     cors_origins: tuple[str, ...] = ()
     feedback_db: Path = field(default_factory=lambda: default_feedback_db())
     enable_ex: bool = False
+    # Only these EX rules (by rule id); empty: all of them when enable_ex, none otherwise.
+    ex_rules: tuple[str, ...] = ()
     jwt_leeway_seconds: int = 60
     jwks_cache_seconds: int = 300
     fhir_timeout_seconds: float = 10.0
@@ -116,6 +119,7 @@ def _apply_env(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
             raw[key] = env[var]
     for var, key in {"FHIRRULES_CORS_ORIGINS": "cors_origins",
                      "FHIRRULES_ALLOWED_JKU_HOSTS": "allowed_jku_hosts",
+                     "FHIRRULES_EX_RULES": "ex_rules",
                      "FHIRRULES_ALGORITHMS": "algorithms"}.items():
         if env.get(var):
             raw[key] = [s.strip() for s in env[var].split(",") if s.strip()]
@@ -146,7 +150,7 @@ def _from_mapping(raw: dict[str, Any], base_dir: Path) -> ServiceConfig:
         issuers[iss] = IssuerConfig(iss, spec.get("jwks_url"),
                                     (base_dir / jwks_file) if jwks_file else None)
     values["issuers"] = issuers
-    for key in ("allowed_jku_hosts", "cors_origins", "algorithms"):
+    for key in ("allowed_jku_hosts", "cors_origins", "algorithms", "ex_rules"):
         if key in raw:
             if not isinstance(raw[key], (list, tuple)):
                 raise ConfigError(f"{key}: expected a list of strings")
@@ -168,9 +172,15 @@ def _from_mapping(raw: dict[str, Any], base_dir: Path) -> ServiceConfig:
         values["feedback_db"] = base_dir / str(raw["feedback_db"])
     if "knowledge_dirs" in raw:
         values["knowledge_dirs"] = tuple(base_dir / str(p) for p in raw["knowledge_dirs"])
-    for key in ("public_base_url", "evaluation_time"):
-        if raw.get(key):
-            values[key] = str(raw[key]).rstrip("/") if key == "public_base_url" else str(raw[key])
+    if raw.get("public_base_url"):
+        values["public_base_url"] = str(raw["public_base_url"]).rstrip("/")
+    if raw.get("evaluation_time"):
+        text = str(raw["evaluation_time"])
+        try:
+            datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ConfigError(f"evaluation_time: not an ISO 8601 date-time: {text!r}") from None
+        values["evaluation_time"] = text
     return ServiceConfig(**values)
 
 

@@ -25,12 +25,17 @@ def bundle_resources(bundle: Any) -> list[dict]:
 def run_hook_cards(kb: Any, hook: str, record: Any, *, now: Any, draft_orders: Any = None,
                    enable_ex: bool = False, parameters: dict | None = None,
                    context: dict | None = None, plan_ids: Iterable[str] | None = None,
-                   seed: str = "") -> CardSet:
+                   seed: str = "", ex_rules: Iterable[str] | None = None) -> CardSet:
     """Like ``run_hook`` but returns the ``CardSet`` (cards with their rule ids and
-    evidence grades), for the CLI and the feedback registry."""
+    evidence grades), for the CLI and the feedback registry.
+
+    ``ex_rules`` enables only these EX rules: the CQL parameter is switched on and cards
+    graded ``EX`` of other rules are dropped (the knowledge gates every EX rule behind
+    the one parameter, docs/internals.md section 4)."""
     reasoner = as_reasoner(kb)
+    allowed_ex = set(ex_rules) if ex_rules else None
     params = dict(parameters or {})
-    params.setdefault(ENABLE_EX_PARAMETER, bool(enable_ex))
+    params.setdefault(ENABLE_EX_PARAMETER, bool(enable_ex) or allowed_ex is not None)
     orders = bundle_resources(draft_orders)
     if orders:
         record = reasoner.add_resources(record, orders)
@@ -44,8 +49,11 @@ def run_hook_cards(kb: Any, hook: str, record: Any, *, now: Any, draft_orders: A
             continue
         applied = reasoner.apply(trimmed, record, now=now, parameters=params)
         group = _only_hook_actions(applied.request_group, trimmed)
-        out.extend(map_request_group(group, trimmed, resources=applied.resources,
-                                     seed=seed or _default_seed(context, record, now)))
+        mapped = map_request_group(group, trimmed, resources=applied.resources,
+                                   seed=seed or _default_seed(context, record, now))
+        if allowed_ex is not None and not enable_ex:
+            mapped.cards = [c for c in mapped.cards if c.evidence != "EX" or c.rule_id in allowed_ex]
+        out.extend(mapped)
     out.sort()
     return out
 

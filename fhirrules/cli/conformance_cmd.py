@@ -42,7 +42,8 @@ def cql(
         for r in report.results:
             if r.status == "failed":
                 console.print(f"[red]FAIL[/red] {r.file}::{r.group}::{r.name}: {r.expression!r} -> "
-                              f"{r.actual} ({r.error})", markup=True, highlight=False)
+                              f"{r.actual} ({r.error})".replace("\n", " "), markup=True, highlight=False,
+                              soft_wrap=True)
     if json_out is not None:
         report.write_json(json_out)
     if write_xfail is not None:

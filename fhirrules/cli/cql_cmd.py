@@ -69,6 +69,8 @@ def run(library: Path, data: str, library_path: list[Path], valuesets: list[Path
         terminology = Terminology.load(*valuesets, remote=remote)
         runner = CqlRunner(library, library_paths=[library.parent, *library_path],
                            terminology=terminology, params=params, now=now)
+        if expression is not None:
+            runner.compile_expression(expression)      # bad CQL is bad input: exit 2 now
         records = load_patients(data, terminology=terminology, token=token, patient_ids=list(patients))
         first = next(records, None)
     except (CqlError, FileNotFoundError, OSError, ValueError) as e:

@@ -38,7 +38,10 @@ def compile_library_level(comp: Any) -> CompiledLibrary:
             state.defines[st.name] = DefineInfo(st)
         else:
             types = [comp.type_of_spec(op.type) for op in st.operands]
-            state.functions.setdefault(st.name, []).append(FunctionInfo(st, types))
+            overloads = state.functions.setdefault(st.name, [])
+            if any(f.operand_types == types for f in overloads):
+                raise comp.error(st, f"function '{st.name}' is already defined with these operand types")
+            overloads.append(FunctionInfo(st, types))
     for name, p in state.parameters.items():
         if p.node.default is not None:
             fn, _ = comp.expr(p.node.default, Scope())
@@ -76,6 +79,8 @@ def _includes(comp: Any, lib: ast.Library) -> None:
         if included is None:
             raise comp.error(inc, f"library {inc.path}" + (f" version '{inc.version}'" if inc.version else "")
                              + " was not found on the library path or among registered libraries")
+        if alias in comp.state.includes:
+            raise comp.error(inc, f"the alias '{alias}' already names an included library")
         comp.state.includes[alias] = included
 
 

@@ -86,6 +86,9 @@ def compile_member(comp: Any, node: ast.Member, scope: Any) -> tuple:
     fn, t = comp.expr(src, scope)
     getter = property_getter(node.name)
     rt = member_type(t, node.name)
+    if rt is None:
+        _check_tuple_element(comp, node, t)
+        rt = _check_model_element(comp, node, t)
 
     def member(ctx: Any) -> Any:
         return getter(fn(ctx), ctx)
@@ -100,6 +103,46 @@ def library_member(comp: Any, lib: Any, name: str, node: Any) -> tuple:
         raise comp.error(node, f"library {lib.name} has no public definition '{name}'"
                          + comp.did_you_mean(name, lib.member_names()))
     return found
+
+
+def _check_tuple_element(comp: Any, node: ast.Member, t: Optional[T.CqlType]) -> None:
+    elem_t = t.element if isinstance(t, T.ListType) else t
+    if isinstance(elem_t, T.TupleType):
+        names = [n for n, _ in elem_t.elements]
+        if node.name not in names:
+            raise comp.error(node, f"{elem_t} has no element '{node.name}'" + comp.did_you_mean(node.name, names))
+
+
+def _check_model_element(comp: Any, node: ast.Member, t: Optional[T.CqlType]) -> Optional[T.CqlType]:
+    """When the source's static type is a model type and the model can describe its
+    elements (optional ``element_type(type, element) -> 'NS.Type' | 'List<NS.Type>' |
+    None``), a misspelt element is a compile error instead of a silent null."""
+    elem_t = t.element if isinstance(t, T.ListType) else t
+    if not isinstance(elem_t, T.NamedType) or elem_t.namespace == "System":
+        return None
+    model = comp.state.models.get(elem_t.namespace)
+    describe = getattr(model, "element_type", None)
+    if describe is None:
+        return None
+    type_name = f"{elem_t.namespace}.{elem_t.name}"
+    found = describe(type_name, node.name)
+    if found is None:
+        names = list(getattr(model, "element_names", lambda _t: [])(type_name) or [])
+        raise comp.error(node, f"{type_name} has no element '{node.name}'" + comp.did_you_mean(node.name, names))
+    rt = _parse_model_type(found)
+    if isinstance(t, T.ListType) and rt is not None:
+        return T.ListType(rt.element if isinstance(rt, T.ListType) else rt)
+    return rt
+
+
+def _parse_model_type(text: Any) -> Optional[T.CqlType]:
+    if not isinstance(text, str):
+        return None
+    if text.startswith("List<") and text.endswith(">"):
+        inner = _parse_model_type(text[5:-1])
+        return T.ListType(inner) if inner is not None else None
+    ns, _, name = text.partition(".")
+    return T.NamedType(ns, name) if name and "<" not in text else None
 
 
 def member_type(t: Optional[T.CqlType], name: str) -> Optional[T.CqlType]:

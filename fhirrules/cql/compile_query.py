@@ -262,6 +262,10 @@ def _key(v: Any) -> Any:
         return ("list", tuple(_key(x) for x in v))
     if isinstance(v, CqlTuple):
         return ("tuple", tuple((k, _key(x)) for k, x in v.items()))
+    if type(v) is dict:
+        # a model value (FHIR resource as a dict): the same object is the same element;
+        # comparing resources element by element would make distinct quadratic and slow
+        return ("object", id(v))
     raise TypeError
 
 

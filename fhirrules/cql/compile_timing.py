@@ -88,14 +88,14 @@ def _inclusion(comp: Any, node: ast.TimingExpr, lf: Callable, rf: Callable) -> C
     prec = node.precision
     if node.relation == "includes":
         whole = _with_precision(_op(comp, node, "ProperIncludes" if node.properly else "Includes"), prec)
-        point = _with_precision(_op(comp, node, "Contains"), prec)
+        point = whole if node.properly else _with_precision(_op(comp, node, "Contains"), prec)
 
         def includes(ctx: Any) -> Any:
             a, b = lf(ctx), rf(ctx)
             return whole(a, b) if isinstance(b, (Interval, list)) else point(a, b)
         return includes
     whole = _with_precision(_op(comp, node, "ProperIncludedIn" if node.properly else "IncludedIn"), prec)
-    point = _with_precision(_op(comp, node, "In"), prec)
+    point = whole if node.properly else _with_precision(_op(comp, node, "In"), prec)
 
     def during(ctx: Any) -> Any:
         a, b = lf(ctx), rf(ctx)

@@ -20,7 +20,7 @@ class EvaluationContext:
         self.data = data
         self.terminology = terminology
         self.parameters: dict[str, Any] = dict(parameters or {})
-        self._now = now
+        self._now = _as_cql_datetime(now)
         self.context_values: dict[str, Any] = dict(context_values or {})
         self.models: dict[str, Any] = dict(models or {})
         # (library key, define name) -> value; shared by every library evaluated here.
@@ -41,7 +41,7 @@ class EvaluationContext:
 
     @now.setter
     def now(self, value: Any) -> None:
-        self._now = value
+        self._now = _as_cql_datetime(value)
 
     def child(self) -> "EvaluationContext":
         """A context sharing providers, clock and parameters but with a fresh memo."""
@@ -51,13 +51,27 @@ class EvaluationContext:
 
 
 def _current_datetime() -> Any:
-    """The current instant as a CQL DateTime (millisecond precision, with offset)."""
+    """The current instant as a CQL DateTime (millisecond precision, local offset)."""
     import datetime as _dt
+    return _as_cql_datetime(_dt.datetime.now(_dt.timezone.utc).astimezone())
+
+
+def _as_cql_datetime(value: Any) -> Any:
+    """Accept the clock as a CQL DateTime, ISO text ('2025-06-01T00:00:00Z', '@...') or a
+    Python datetime (naive means UTC)."""
+    import datetime as _dt
+    if value is None or not isinstance(value, (str, _dt.datetime, _dt.date)):
+        return value
     from fhirrules.cql.compile_bridge import parse_temporal
-    now = _dt.datetime.now(_dt.timezone.utc).astimezone()
-    off = now.utcoffset()
+    if isinstance(value, str):
+        return parse_temporal(value.strip().lstrip("@"))
+    if not isinstance(value, _dt.datetime):
+        value = _dt.datetime(value.year, value.month, value.day, tzinfo=_dt.timezone.utc)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=_dt.timezone.utc)
+    off = value.utcoffset()
     mins = int(off.total_seconds() // 60) if off is not None else 0
     sign = "+" if mins >= 0 else "-"
-    text = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}" \
+    text = value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}" \
         + f"{sign}{abs(mins) // 60:02d}:{abs(mins) % 60:02d}"
     return parse_temporal(text)

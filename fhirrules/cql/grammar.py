@@ -131,18 +131,35 @@ def _message(exc: pp.ParseBaseException, text: str, loc: int) -> str:
         return raw   # our own messages (literal out of range, bad escape...)
     expected = raw[len("Expected "):] if raw.startswith("Expected ") else raw
     expected = expected.split(", found")[0]
-    expected = _plain(expected)
-    return f"expected {expected}, found {_found(text, loc)}"
+    found = _found(text, loc)
+    if expected == _LIBRARY_END:
+        word = found.strip("'\"")
+        if word == "library":
+            return "the 'library' header must come first, and only once"
+        if word in _HEADER_WORDS:
+            return (f"'{word}' definitions must come before the first 'define' or 'context'")
+        return (f"unexpected {found}: expected an operator, a query clause or a new "
+                "definition ('define', 'context')")
+    if expected == _EXPRESSION_END:
+        return f"unexpected {found}: expected an operator or the end of the expression"
+    return f"expected {_plain(expected)}, found {found}"
+
+
+_LIBRARY_END = "a definition or the end of the library"
+_EXPRESSION_END = "the end of the expression"
+_HEADER_WORDS = {"using", "include", "codesystem", "valueset", "code", "concept", "parameter"}
 
 
 def _plain(expected: str) -> str:
     """pyparsing describes expectations in grammar notation; say it in words."""
     expected = expected.strip()
-    m = re.fullmatch(r"(?:Keyword )?'(.+)'", expected)
+    m = re.fullmatch(r"(?:Keyword )?'([^']+)'", expected)
     if m:
         return f"'{m.group(1)}'"
     if expected in ("end of text", "StringEnd"):
         return "the end of the text"
+    if " | " in expected and not expected.startswith("{"):
+        expected = "{" + expected + "}"
     if expected.startswith("{"):
         # an alternation of keyword phrases: {{'or' 'before'} | {'or' 'after'} | 'as'}
         body = expected[1:-1]

@@ -38,4 +38,4 @@ TUPLE_TYPE.set_parse_action(
 CHOICE_TYPE = (kw("Choice") + LT - comma_list(TYPE_SPEC) + GT).set_parse_action(
     lambda s, loc, t: [at(ast.ChoiceTypeSpec(list(t[1:])), s, loc)])
 
-TYPE_SPEC <<= LIST_TYPE | INTERVAL_TYPE | TUPLE_TYPE | CHOICE_TYPE | NAMED_TYPE
+TYPE_SPEC <<= (LIST_TYPE | INTERVAL_TYPE | TUPLE_TYPE | CHOICE_TYPE | NAMED_TYPE).set_name("a type")

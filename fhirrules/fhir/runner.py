@@ -61,6 +61,7 @@ class CqlRunner:
             self.library = self.engine.compile(library, source_name="<cql>")
         self.terminology = terminology
         self.now = parse_datetime(now) if now else None
+        self._expressions: dict[str, Any] = {}
         self.parameters: dict[str, Any] = {}
         for name, text in (params or {}).items():
             # in order, so a later parameter's expression may use an earlier one
@@ -85,6 +86,15 @@ class CqlRunner:
         with default_offset(_offset(ctx)):
             return parameter_value(self.engine, self.library, name, text, ctx)
 
+    def compile_expression(self, expression: str) -> Any:
+        """An expression in the library's scope, compiled once (CqlSyntaxError /
+        CqlSemanticError if it is not valid there)."""
+        fn = self._expressions.get(expression)
+        if fn is None:
+            fn = self._expressions[expression] = self.engine.compile_expression(
+                expression, library=self.library)
+        return fn
+
     @property
     def define_names(self) -> list[str]:
         return list(self.library.define_names)
@@ -97,8 +107,7 @@ class CqlRunner:
         # of the evaluation request's timestamp, i.e. of Now()
         with default_offset(_offset(ctx)):
             if expression is not None:
-                fn = self.engine.compile_expression(expression, library=self.library)
-                return {expression: fn(ctx)}
+                return {expression: self.compile_expression(expression)(ctx)}
             return self.library.evaluate(ctx, names=list(names) if names else None)
 
 

@@ -65,6 +65,10 @@ PLAN: dict = {
          "trigger": _trigger("patient-view"), "documentation": DOCS[:1], "extension": [_evidence("E3")]},
         {"id": "A.11-a", "title": "Do not use MMF as salvage for severe pulmonary AAV", "priority": "urgent",
          "trigger": _trigger("order-select", "order-sign"), "documentation": DOCS[:1], "extension": [_evidence("E3")]},
+        {"id": "X.1", "title": "Unverified option one (EX)", "priority": "routine",
+         "trigger": _trigger("patient-view"), "documentation": DOCS[:1], "extension": [_evidence("EX")]},
+        {"id": "X.2", "title": "Unverified option two (EX)", "priority": "routine",
+         "trigger": _trigger("patient-view"), "documentation": DOCS[:1], "extension": [_evidence("EX")]},
         {"id": "SYS.1", "title": "Record that the rules ran", "priority": "routine",
          "trigger": _trigger("patient-view"), "extension": [{"url": SYSTEM_ACTION_EXT, "valueBoolean": True}]},
     ],
@@ -76,7 +80,10 @@ RULES: dict[str, Callable[[list[dict]], bool]] = {
     "A.10": lambda rs: _has_code(rs, "Condition", GPA),
     "A.11-a": lambda rs: _has_code(rs, "Condition", GPA) and _has_code(rs, "MedicationRequest", MMF),
     "SYS.1": lambda rs: True,
+    "X.1": lambda rs: _has_code(rs, "Condition", GPA),
+    "X.2": lambda rs: _has_code(rs, "Condition", GPA),
 }
+EX_GATED = {"X.1", "X.2"}   # like the real knowledge: applicable only with "Enable EX Rules"
 
 
 class FakeReasoner:
@@ -102,6 +109,8 @@ class FakeReasoner:
         contained, actions = [], []
         for action in plan["action"]:
             if not RULES[action["id"]](record.resources):
+                continue
+            if action["id"] in EX_GATED and not parameters.get("Enable EX Rules"):
                 continue
             out = {k: v for k, v in action.items() if k in ("id", "title", "priority", "selectionBehavior")}
             out["description"] = f"Detail for {action['id']} on patient {record.patient_id}."

@@ -121,3 +121,16 @@ def test_links_come_from_citations_with_a_web_address():
                              plan).cards[0].card
     assert card["source"]["url"] == "https://example.org/src.pdf"
     assert prune(card)["links"] == [{"label": "Paper", "url": "https://doi.org/10.1/x", "type": "absolute"}]
+
+
+def test_ex_rules_are_off_by_default_and_selectable():
+    def fired(**kw):
+        return [c["source"]["topic"]["code"] for c in _run(**kw)["cards"]]
+    assert not {"X.1", "X.2"} & set(fired())
+    assert {"X.1", "X.2"} <= set(fired(enable_ex=True))
+    reasoner = FakeReasoner()
+    record = reasoner.record_from_resources(patient_resources(), "p1")
+    from fhirrules.cdshooks.pipeline import run_hook_cards
+    only = run_hook_cards(reasoner, "patient-view", record, now=NOW, ex_rules=["X.1"])
+    assert [c.rule_id for c in only.cards if c.evidence == "EX"] == ["X.1"]
+    assert only.cards[0].rule_id == "A.5"       # the verified rules are unaffected

@@ -102,6 +102,7 @@ def test_config_file_then_environment(tmp_path):
     ('[issuers."x"]\nfoo = 1', "issuers.x: give jwks_url or jwks_file"),
     ("enable_ex = \"maybe\"", "enable_ex: expected true or false"),
     ("this is [ not toml", "not valid TOML"),
+    ('evaluation_time = "tomorrow"', "evaluation_time: not an ISO 8601 date-time"),
 ])
 def test_bad_config_is_a_clear_error(tmp_path, text, fragment):
     path = tmp_path / "service.toml"

@@ -59,18 +59,40 @@ def test_pipeline_output_is_valid_and_safe(reasoner, path):
                     assert action["type"] == "create" and action["resource"]["resourceType"]
 
 
-@pytest.mark.xfail(strict=True, reason="the knowledge base and the engine are still being completed: "
-                                       "some scenarios miss expected cards or indicators (see the message)")
-def test_every_expected_card_fires_with_its_indicator(reasoner):
-    wrong = {}
-    for path in EXPECTED:
-        exp = _scenario(path)
-        fired = {c.rule_id: c.indicator for c in _run(reasoner, exp).cards}
-        diff = {rule: fired.get(rule) for rule, indicator in (exp.get("fire") or {}).items()
-                if fired.get(rule) != indicator}
-        if diff:
-            wrong[exp["scenario"]] = diff
-    assert not wrong, wrong
+def _doses(card: dict) -> list:
+    """The dose of each suggested resource, in suggestion order."""
+    out = []
+    for suggestion in card.get("suggestions") or []:
+        for action in suggestion.get("actions") or []:
+            for dosage in (action.get("resource") or {}).get("dosageInstruction") or []:
+                for dose in dosage.get("doseAndRate") or []:
+                    if "doseQuantity" in dose:
+                        out.append(dose["doseQuantity"].get("value"))
+    return out
+
+
+@pytest.mark.parametrize("path", EXPECTED, ids=[p.stem for p in EXPECTED])
+def test_cards_match_the_scenario(reasoner, path):
+    """The scenario's expectations, read from the cards a client receives: which rules fire
+    with which indicator, the summaries, the patient's figures in the text, and the
+    suggested doses."""
+    exp = _scenario(path)
+    cards = {c.rule_id: c for c in _run(reasoner, exp).cards}
+    fired = {rule: c.indicator for rule, c in cards.items()}
+    assert {r: fired.get(r) for r in exp.get("fire") or {}} == dict(exp.get("fire") or {})
+    body = {rule: c.card for rule, c in cards.items()}
+    for rule, summary in (exp.get("summaries") or {}).items():
+        assert body[rule]["summary"] == summary
+    for rule, prefix in (exp.get("summary_prefix") or {}).items():
+        assert body[rule]["summary"].startswith(prefix), (rule, body[rule]["summary"])
+    for rule, figures in (exp.get("figures") or {}).items():
+        text = body[rule]["summary"] + "\n" + body[rule].get("detail", "")
+        assert [f for f in figures if f not in text] == [], (rule, text)
+    for rule, words in (exp.get("suggestions_exclude") or {}).items():
+        labels = " ".join(s["label"] for s in body[rule].get("suggestions") or []).lower()
+        assert [w for w in words if w.lower() in labels] == [], (rule, labels)
+    for rule, doses in (exp.get("suggestion_doses") or {}).items():
+        assert _doses(body[rule]) == doses, rule
 
 
 def test_service_answers_what_the_pipeline_computes(reasoner, tmp_path, local_client):

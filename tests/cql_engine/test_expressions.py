@@ -143,3 +143,9 @@ def test_wrong_arity_of_a_system_function_is_a_compile_error() -> None:
         evaluate("Abs(1, 2)")
     with pytest.raises(CqlSemanticError, match="Could not resolve type 'Foo'"):
         evaluate("1 as Foo")
+
+
+def test_unknown_tuple_element_is_a_compile_error() -> None:
+    with pytest.raises(CqlSemanticError, match="has no element 'nmae'; did you mean 'name'"):
+        evaluate("Tuple { name: 'x' }.nmae")
+    assert evaluate("({ Tuple { name: 'x' } }) T return T.name") == ["x"]

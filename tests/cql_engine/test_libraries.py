@@ -198,3 +198,33 @@ def test_date_arithmetic_types_and_nested_model_types() -> None:
     assert got["A"] is True
     assert got["B"] == {"resourceType": "CodeSystem.Concept", "code": "x"}
     assert got["C"] == {"resourceType": "CodeSystem", "supplements": "y"}
+
+
+def test_clock_accepts_text_and_python_datetimes() -> None:
+    import datetime as dt
+    lib = CqlEngine().compile("library T\ndefine Y: year from Now()\ndefine D: Today()\n")
+    assert lib.evaluate_define("Y", EvaluationContext(now="2025-06-01T00:00:00Z")) == 2025
+    ctx = EvaluationContext(now=dt.datetime(2024, 2, 29, 12, 0, tzinfo=dt.timezone.utc))
+    assert lib.evaluate_define("D", ctx).cql_str() == "@2024-02-29"
+    assert EvaluationContext().now.precision == "millisecond"
+
+
+class DescribedModel(FakeModel):
+    """A model that can describe its elements (the optional element_type hook)."""
+    ELEMENTS = {"FHIR.Observation": {"code": "FHIR.CodeableConcept", "value": "FHIR.Quantity",
+                                     "status": "System.String"}}
+
+    def element_type(self, type_name: str, element: str):
+        return self.ELEMENTS.get(type_name, {}).get(element) if type_name in self.ELEMENTS else "System.Any"
+
+    def element_names(self, type_name: str):
+        return list(self.ELEMENTS.get(type_name, {}))
+
+
+def test_misspelt_model_elements_are_compile_errors_when_the_model_describes_them() -> None:
+    engine = CqlEngine(models={"FHIR": DescribedModel()})
+    _fhir_lib(engine, "define A: [Observation] O where O.status = 'final' return O.value\n")
+    with pytest.raises(CqlSemanticError, match="FHIR.Observation has no element 'valu'; did you mean 'value'"):
+        _fhir_lib(engine, "define A: [Observation] O return O.valu\n")
+    with pytest.raises(CqlSemanticError, match="has no element 'stat'"):
+        _fhir_lib(engine, "define A: [Observation].stat\n")

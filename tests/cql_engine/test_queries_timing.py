@@ -80,3 +80,12 @@ def test_sort_by_prefers_element_properties_and_may_use_the_alias() -> None:
     got = lib.evaluate(EvaluationContext())
     assert [p["name"] for p in got["A"]] == ["a", "c", "b"]
     assert [p["name"] for p in got["B"]] == ["c", "b", "a"]
+
+
+@pytest.mark.parametrize("expr, expected", [
+    ("Interval[1, 10] properly includes start Interval[1, 5]", False),
+    ("Interval[1, 10] properly includes start Interval[2, 5]", True),
+    ("Interval[1, 10] includes start Interval[1, 5]", True),
+])
+def test_properly_includes_a_boundary_point(expr: str, expected: bool) -> None:
+    assert evaluate(expr) is expected

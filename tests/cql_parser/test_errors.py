@@ -31,14 +31,25 @@ def test_dangling_operator_shows_file_line_col_line_and_caret() -> None:
     ("define X: case when a then b end", 1, 30, "expected 'else', found 'end'"),
     ("define X: Interval[1 2]", 1, 22, "expected ','"),
     ("define X:\n  [Encounter] E\n    where", 3, 10, "expected an expression"),
-    ("define X: a as Integer + 1", 1, 24, "found '+'"),
+    ("define X: a as Integer + 1", 1, 24, "unexpected '+'"),
     ("define X: x same dy as y", 1, 18, "expected 'or before', 'or after' or 'as', found 'dy'"),
     ("define X: 1 /* never closed", 1, 13, "unterminated block comment"),
-    ("define X: 'it''s'", 1, 15, "found \"'s'\""),
+    ("define X: 'it''s'", 1, 15, "unexpected \"'s'\""),
     ("codesystem C: 1", 1, 15, "expected a string, found '1'"),
     ("define X: 2147483648", 1, 11, "Integer literal 2147483648 is out of range"),
     (r"define X: 'a\qb'", 1, 11, "unknown escape sequence"),
     ("define X: 1\n\tdefine", 2, 8, "found the end of the text"),
+    ("define X: Interval[1, 2", 1, 24, "expected ']' or ')', found the end of the text"),
+    ("define function F(x Integer) returns: x", 1, 37, "expected a type, found ':'"),
+    ("define X: [Encounter] E wher E.x", 1, 25,
+     "unexpected 'wher': expected an operator, a query clause or a new definition"),
+    ("define X: 1\nusing QDM", 2, 1,
+     "'using' definitions must come before the first 'define' or 'context'"),
+    ("library A\nlibrary B", 2, 1, "the 'library' header must come first, and only once"),
+    ("define X: [Encounter] E with [Condition] C where C.x", 1, 44, "expected 'such'"),
+    ("define X: x same day before y", 1, 22, "expected 'or before', 'or after' or 'as'"),
+    ("define X: hours between @T06Z and @T07", 1, 25,
+     "a Time literal cannot carry a time-zone offset: '@T06Z'"),
 ])
 def test_error_location_and_message(text: str, line: int, col: int, message: str) -> None:
     err = error_of(text)
@@ -50,6 +61,8 @@ def test_expression_errors_use_the_source_name() -> None:
     with pytest.raises(CqlSyntaxError) as info:
         parse_expression("1 + * 2", "PlanDefinition/x#condition")
     assert str(info.value).startswith("PlanDefinition/x#condition:1:5: syntax error")
+    with pytest.raises(CqlSyntaxError, match="unexpected '2': expected an operator or the end"):
+        parse_expression("1 2")
 
 
 @pytest.mark.parametrize("bad", [None, 5, b"define X: 1"])

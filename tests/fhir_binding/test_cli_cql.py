@@ -205,3 +205,8 @@ def test_library_given_as_fhir_library_json(files):
     lib_json.write_text(json.dumps({"resourceType": "Library", "name": "Empty"}))
     result = run(*args)
     assert result.exit_code == 2 and "no text/cql content" in result.stderr
+
+
+def test_bad_expression_exits_2(files):
+    result = run(*base_args(files), "--expression", "Count([Observation] +")
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1

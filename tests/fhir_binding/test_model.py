@@ -92,3 +92,12 @@ def test_simple_quantity_choice_uses_the_quantity_json_name():
     assert [d.type for d in dose] == ["FHIR.SimpleQuantity"]
     assert MODEL.is_type(dose[0], "FHIR.Quantity")
     assert MODEL.to_system(dose[0]).value == 1
+
+
+def test_system_members_on_elements_with_a_conversion():
+    concept = MODEL.get_property(OBS, "code")
+    assert [c.code for c in MODEL.get_property(concept, "codes")] == ["2160-0"]   # as System.Concept
+    assert MODEL.get_property(concept, "display") == "Creatinine"
+    assert MODEL.get_property(concept, "text").value == "Creatinine"            # the FHIR element
+    assert MODEL.get_property(MODEL.get_property(OBS, "effective"), "low") is not None
+    assert MODEL.get_property(concept, "nonsense") is None
