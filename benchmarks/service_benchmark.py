@@ -5,8 +5,9 @@
 
 Starts ``fhirrules serve`` as a subprocess on a free local port (twice: with JWT
 authentication against a local JWKS file, and with --insecure-no-auth), then sends
-patient-view calls carrying a ~1,000-resource prefetch (a synthetic patient from
-``synthetic_patients.py`` split over the service's prefetch templates) from a bounded
+patient-view calls carrying a 1,000-resource prefetch (the clinical example S01, so the
+rules fire and cards are built, padded with synthetic history from
+``synthetic_patients.py``, split over the service's prefetch templates) from a bounded
 concurrent client (httpx, asyncio semaphore). Prints throughput and p50/p95/p99 latency
 per concurrency level. Talks to 127.0.0.1 only."""
 from __future__ import annotations
@@ -34,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic_patients import make_patient_bundle  # noqa: E402
 
 ISSUER = "https://bench-ehr.example.org"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -72,11 +74,23 @@ class Server:
             self.proc.kill()
 
 
-def make_prefetch(templates: dict[str, str], n_resources: int) -> tuple[str, dict]:
-    bundle = make_patient_bundle(n_resources, seed=7)
-    patient_id = bundle["entry"][0]["resource"]["id"]
-    text = orjson.dumps(bundle).decode().replace(f"urn:uuid:{patient_id}", f"Patient/{patient_id}")
-    resources = [e["resource"] for e in json.loads(text)["entry"]]
+def patient_resources(n_resources: int, clinical: Path | None) -> tuple[str, list[dict]]:
+    """``n_resources`` resources of one patient: the clinical example's own resources (so
+    rules fire and cards are built) padded with synthetic history, all for its Patient."""
+    synthetic = make_patient_bundle(n_resources, seed=7)
+    synthetic_id = synthetic["entry"][0]["resource"]["id"]
+    base: list[dict] = []
+    if clinical is not None and clinical.is_file():
+        base = [e["resource"] for e in json.loads(clinical.read_text())["entry"]]
+    patient = next((r for r in base if r["resourceType"] == "Patient"), synthetic["entry"][0]["resource"])
+    text = orjson.dumps(synthetic).decode().replace(f"urn:uuid:{synthetic_id}", f"Patient/{patient['id']}")
+    padding = [e["resource"] for e in json.loads(text)["entry"][1:]]
+    resources = [patient] + [r for r in base if r is not patient] + padding
+    return patient["id"], resources[:max(n_resources, len(base))]
+
+
+def make_prefetch(templates: dict[str, str], n_resources: int, clinical: Path | None) -> tuple[str, dict]:
+    patient_id, resources = patient_resources(n_resources, clinical)
     prefetch: dict = {}
     for key, query in templates.items():
         rtype = query.split("?")[0].split("/")[0]
@@ -120,12 +134,12 @@ def bench(label: str, server_args: list[str], env: dict, headers_for, args) -> N
         server.wait_ready(headers_for)
         print(f"[{label}] server ready in {time.perf_counter() - started:.1f} s")
         services = httpx.get(f"{server.base}/cds-services", headers=headers_for(f"{server.base}/cds-services")).json()["services"]
-        pv = [s for s in services if s["hook"] == "patient-view" and (args.service is None or s["id"] == args.service)]
+        pv = [s for s in services if s["hook"] == "patient-view" and s["id"] == args.service]
         if not pv:
-            raise SystemExit("no patient-view service")
-        service = max(pv, key=lambda s: len(s.get("prefetch") or {})) if args.service is None else pv[0]
+            raise SystemExit(f"no patient-view service {args.service!r}")
+        service = pv[0]
         patient_id, prefetch = make_prefetch(service.get("prefetch") or {"patient": "Patient/{{context.patientId}}"},
-                                             args.resources)
+                                             args.resources, args.patient)
         body = orjson.dumps({"hook": "patient-view", "hookInstance": str(uuid.uuid4()),
                              "context": {"userId": "Practitioner/bench", "patientId": patient_id},
                              "prefetch": prefetch})
@@ -153,8 +167,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--resources", type=int, default=1000, help="resources in the prefetch")
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--service", default=None, help="service id (default: the patient-view service "
-                                                         "with the most prefetch templates)")
+    parser.add_argument("--service", default="aav-rituximab-refractory-patient-view", help="service id")
+    parser.add_argument("--patient", type=Path, default=ROOT / "examples" / "S01-gpa-rtx-refractory-dah.json",
+                        help="clinical example bundle whose rules should fire (padded to --resources)")
     parser.add_argument("--only", choices=["jwt", "no-jwt"], default=None)
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if not k.startswith("FHIRRULES_")}

@@ -108,7 +108,7 @@ def map_request_group(request_group: dict, plan: dict | None = None, *,
     plan_label = (plan or {}).get("url") or (plan or {}).get("id") \
         or next(iter(request_group.get("instantiatesCanonical") or []), None)
     for index, action in enumerate(request_group.get("action") or []):
-        source_action = _match_plan_action(action, plan_actions, index)
+        source_action = _match_plan_action(action, plan_actions)
         merged = _Merged(action, source_action)
         rule_id = merged.get("id") or f"{plan_label or 'rule'}#{index}"
         if _flag(merged.extensions(), SYSTEM_ACTION_EXT):
@@ -136,7 +136,7 @@ class _Merged:
         return list(self.rg.get("extension") or []) + list(self.plan.get("extension") or [])
 
 
-def _match_plan_action(action: dict, plan_actions: list[dict], index: int) -> dict | None:
+def _match_plan_action(action: dict, plan_actions: list[dict]) -> dict | None:
     if action.get("id"):
         for candidate in plan_actions:
             if candidate.get("id") == action["id"]:
@@ -166,7 +166,7 @@ def _card(merged: _Merged, rule_id: str, plan: dict | None, lookup: dict[str, di
             _at_most_one_recommended(suggestions)
         card["selectionBehavior"] = behavior
         card["suggestions"] = suggestions
-    card["overrideReasons"] = [c for c in _override_reasons(merged.extensions())]
+    card["overrideReasons"] = _override_reasons(merged.extensions())
     card["links"] = _links(merged.get("documentation") or [])
     return card
 
@@ -209,7 +209,7 @@ def _suggestions(merged: _Merged, lookup: dict[str, dict], seed: str) -> list[di
     plan_children = merged.plan.get("action") or []
     suggestions = []
     for index, child in enumerate(children):
-        child_merged = _Merged(child, _match_plan_action(child, plan_children, index))
+        child_merged = _Merged(child, _match_plan_action(child, plan_children))
         label = child_merged.get("title") or child_merged.get("textEquivalent") \
             or child_merged.get("description") or f"Option {index + 1}"
         resource = _resolve(child.get("resource"), lookup)

@@ -3,16 +3,21 @@
 Checks: every artifact is valid FHIR R4 (fhir.resources R4B) and every CQL library
 compiles (both reported by ``KnowledgeBase``), every canonical reference resolves
 (PlanDefinition/ActivityDefinition ``library``, ``definitionCanonical``, value sets named
-in CQL and in ValueSet ``compose``, included libraries), and every rule (top-level
+in CQL and in ValueSet ``compose``, included libraries), every rule with an applicability define in
+CQL (``define "A.5 Applies"``) is an action of a PlanDefinition, and every rule (top-level
 PlanDefinition action) has a unique id, a title under 140 characters, a citation and an
 evidence grade."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 from fhirrules.cdshooks.cards import EVIDENCE_EXT, SUMMARY_LIMIT
+
+# "A.9-2 Applies": the applicability define of rule A.9-2 (the knowledge's naming convention)
+RULE_DEFINE = re.compile(r"^([A-Z0-9]+(?:\.[A-Za-z0-9-]+)+) Applies$")
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,7 @@ def _check_cql_references(kb: Any) -> list[Problem]:
         return []
     problems = []
     names = {lib.get("name") for lib in kb.of_type("Library")}
+    rules = {a.get("id") for p in kb.of_type("PlanDefinition") for a in p.get("action") or []}
     for lib in kb.of_type("Library"):
         text = kb.library_cql(lib)
         if not text:
@@ -135,6 +141,13 @@ def _check_cql_references(kb: Any) -> list[Problem]:
             if kb.resolve(vs.id, ("ValueSet",)) is None:
                 problems.append(Problem(f"{source}:{vs.pos[0]}:{vs.pos[1]}",
                                         f"valueset \"{vs.name}\" ({vs.id}) not found in the knowledge base"))
+        for statement in parsed.statements:
+            # a rule's applicability define without a PlanDefinition action never shows a card
+            match = RULE_DEFINE.match(getattr(statement, "name", "") or "")
+            if match and match.group(1) not in rules and type(statement).__name__ == "ExpressionDef":
+                problems.append(Problem(f"{source}:{statement.pos[0]}:{statement.pos[1]}",
+                                        f"rule {match.group(1)} has CQL (define \"{statement.name}\") "
+                                        f"but no PlanDefinition action"))
         for inc in parsed.includes:
             if inc.path not in names and inc.path != "FHIRHelpers" and kb.library_resource(inc.path) is None:
                 problems.append(Problem(f"{source}:{inc.pos[0]}:{inc.pos[1]}",

@@ -47,11 +47,23 @@ def cql(
     if json_out is not None:
         report.write_json(json_out)
     if write_xfail is not None:
-        lines = xfail_lines(report)
+        lines = xfail_lines(report, keep_reasons=_reasons(write_xfail))
         write_xfail.write_text("# CQL conformance tests that do not pass yet: test id<TAB>reason\n"
                                "# Regenerate: fhirrules conformance cql --write-xfail tests/conformance/cql_xfail.txt\n"
                                + "".join(line + "\n" for line in lines), encoding="utf-8")
     typer.echo(report.summary_line())
+
+
+def _reasons(path: Path) -> dict[str, str]:
+    """Reasons already written in an xfail list (kept for tests that still fail)."""
+    if not path.exists():
+        return {}
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            test_id, _, reason = line.partition("\t")
+            out[test_id] = reason
+    return out
 
 
 @conformance_app.command("fhirpath")

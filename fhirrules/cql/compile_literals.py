@@ -108,8 +108,6 @@ def compile_list(comp: Any, node: ast.ListSelector, scope: Any) -> tuple:
     conv = T.implicit_converter(et) if et is not None and any(t != et for _, t in parts) else None
     if conv is not None:
         fns = [(lambda f: lambda ctx: conv(f(ctx)))(f) for f in fns]
-    if all(hasattr(f, "constant") for f in fns) and not fns:
-        return (lambda ctx: []), T.ListType(et)
     return (lambda ctx: [f(ctx) for f in fns]), T.ListType(et)
 
 

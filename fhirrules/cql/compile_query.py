@@ -22,12 +22,16 @@ from fhirrules.cql.types.tuple import CqlTuple
 def compile_query(comp: Any, node: ast.Query, scope: Any) -> tuple:
     sources = []
     names: dict[str, Binding] = {}
+    known_shape = True          # False when a source's type is unknown (list or single?)
     for src in node.sources:
         fn, t = comp.expr(src.source, scope)
+        if T.is_system(t, "ValueSet"):
+            fn, t = _expanded(fn), T.ListType(T.CODE)     # a value set used as a list of codes
         et = t.element if isinstance(t, T.ListType) else t
         b = Binding(new_slot(), et, "alias")
         names[src.alias] = b
         sources.append((src.alias, fn, b.slot, isinstance(t, T.ListType)))
+        known_shape = known_shape and t is not None
     qscope = scope.child(names)
     lets = []
     for let in node.lets:
@@ -93,7 +97,16 @@ def compile_query(comp: Any, node: ast.Query, scope: Any) -> tuple:
             return out
         finally:
             _restore(s, slots, saved)
-    return comp.located(node, query), (ret_type if not static_list else T.ListType(ret_type))
+    if not known_shape:
+        result_type = None
+    else:
+        result_type = T.ListType(ret_type) if static_list else ret_type
+    return comp.located(node, query), result_type
+
+
+def _expanded(fn: Callable) -> Callable:
+    from fhirrules.cql.compile_system_calls import expand_valueset
+    return lambda ctx: expand_valueset(ctx, fn(ctx))
 
 
 def _restore(s: dict, slots: list[int], saved: list) -> None:
@@ -266,7 +279,10 @@ def _key(v: Any) -> Any:
         # a model value (FHIR resource as a dict): the same object is the same element;
         # comparing resources element by element would make distinct quadratic and slow
         return ("object", id(v))
-    raise TypeError
+    # Date/DateTime/Time, Quantity, Interval, Ratio, Concept and model wrappers define
+    # value equality and hashing (temporals: equivalence, i.e. same precision and instant)
+    hash(v)
+    return ("value", type(v).__name__, v)
 
 
 def distinct_list(values: list) -> list:

@@ -92,12 +92,16 @@ class CompiledLibrary:
         return list(self._state.functions)
 
     # ------------------------------------------------------------ expressions
-    def compile_expression_ast(self, node: ast.Expr, context: Optional[str] = None) -> Callable[[Any], Any]:
+    def compile_expression_ast(self, node: ast.Expr, context: Optional[str] = None,
+                               text: Optional[str] = None,
+                               source_name: str = "<expression>") -> Callable[[Any], Any]:
+        """Compile an expression (parsed from ``text``) in this library's scope."""
         from fhirrules.cql.compile_scope import Scope
         comp = self._compiler
         ctxname = context or (self.ast.contexts[-1].name if self.ast.contexts else None)
-        fn, _ = comp.expr(node, Scope(context=ctxname))
-        return comp.located(node, fn)
+        with comp.source(text, source_name):
+            fn, _ = comp.expr(node, Scope(context=ctxname))
+            return comp.located(node, fn)
 
 
 class NativeLibrary:

@@ -129,7 +129,23 @@ def _age(unit: str, at: bool, patient: bool) -> Callable:
     return compile_age
 
 
-CONTEXT_FUNCTIONS = {"Now": _now, "Today": _today, "TimeOfDay": _time_of_day, "Message": _message}
+def expand_valueset(ctx: Any, vs: Any) -> Any:
+    """The codes of a value set, from the terminology provider (null for null)."""
+    if vs is None:
+        return None
+    if ctx.terminology is None:
+        raise CqlRuntimeError(f"no terminology provider is configured to expand value set {vs.id}")
+    return list(ctx.terminology.expand(vs))
+
+
+def _expand_valueset(comp: Any, node: Any, args: list) -> tuple:
+    _arity(comp, node, args, 1)
+    vs = args[0][0]
+    return comp.located(node, lambda ctx: expand_valueset(ctx, vs(ctx))), T.ListType(T.CODE)
+
+
+CONTEXT_FUNCTIONS = {"Now": _now, "Today": _today, "TimeOfDay": _time_of_day, "Message": _message,
+                     "ExpandValueSet": _expand_valueset}
 for _word, _unit in _AGE_UNITS.items():
     CONTEXT_FUNCTIONS[f"AgeIn{_word}"] = _age(_unit, at=False, patient=True)
     CONTEXT_FUNCTIONS[f"AgeIn{_word}At"] = _age(_unit, at=True, patient=True)

@@ -6,7 +6,24 @@ definitions, defines, parameters, functions, error positions); each family of
 expressions is compiled by its own ``compile_*.py`` module through ``Compiler.expr``.
 
 Every ``compile_*`` function has the signature ``(comp, node, scope) -> (fn, type)``
-where ``type`` is the static CQL type when it can be known (else None)."""
+where ``type`` is the static CQL type when it can be known (else None).
+
+Map of the compiler:
+  compile_dispatch      AST node class -> compile function (looked up at compile time only)
+  compile_library_defs  usings, includes, terminology, parameters, statements; eager compile
+  compile_scope         local names (aliases, lets, operands) and their run-time slots
+  compile_literals      literals (range/precision checks) and selectors
+  compile_names         identifiers, ``Lib.Name``, property access (System and model), indexers
+  compile_calls         function resolution: user overloads, library and fluent calls
+  compile_system_calls  registry functions, Now/Today/TimeOfDay/Message/AgeIn..., shims
+  compile_ops           unary/binary operators by ELM name, list/element overloads, ``in`` ValueSet
+  compile_logic         three-valued and/or/xor/implies/not, short-circuiting
+  compile_conditionals  between, if, case
+  compile_convert       model values -> System values at System operators (to_system)
+  compile_types         type specifiers, is/as/cast/convert, minimum/maximum, parameter coercion
+  compile_query         queries; compile_timing: timing phrases; compile_retrieve: retrieves
+  compile_bridge        the lazy door to the operator registry, comparison and temporal parsing
+  compile_result        CompiledLibrary / NativeLibrary (what the engine hands out)"""
 from __future__ import annotations
 
 import difflib
@@ -66,6 +83,26 @@ class LibState:
         self.private: set[str] = set()            # names not visible to including libraries
 
 
+def _make_error(node: Any, message: str, cls: type, lines: list[str], source_name: str) -> CqlError:
+    line, col = getattr(node, "pos", (None, None)) or (None, None)
+    if not line:
+        line, col = None, None
+    src = lines[line - 1] if line and line <= len(lines) else None
+    return cls(message, line, col, source_name, src)
+
+
+class _SourceSwap:
+    def __init__(self, state: "LibState", text: Optional[str], source_name: str) -> None:
+        self.state, self.new = state, (text.splitlines() if text else [], source_name)
+
+    def __enter__(self) -> None:
+        self.old = (self.state.lines, self.state.source_name)
+        self.state.lines, self.state.source_name = self.new
+
+    def __exit__(self, *exc: Any) -> None:
+        self.state.lines, self.state.source_name = self.old
+
+
 class Compiler:
     """Compiles one library.  ``resolve_include(IncludeDef) -> library`` is supplied by
     the library manager; ``models`` maps model names to ModelProviders."""
@@ -81,11 +118,12 @@ class Compiler:
 
     # ------------------------------------------------------------ errors
     def error(self, node: Any, message: str, cls: type = CqlSemanticError) -> CqlError:
-        line, col = getattr(node, "pos", (None, None)) or (None, None)
-        if not line:
-            line, col = None, None
-        src = self.state.lines[line - 1] if line and line <= len(self.state.lines) else None
-        return cls(message, line, col, self.state.source_name, src)
+        return _make_error(node, message, cls, self.state.lines, self.state.source_name)
+
+    def source(self, text: Optional[str], source_name: str) -> "_SourceSwap":
+        """Compile an expression that comes from other text (``text/cql-expression``)
+        in this library's scope: positions then refer to that text."""
+        return _SourceSwap(self.state, text, source_name)
 
     def did_you_mean(self, name: str, candidates: list[str]) -> str:
         close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
@@ -98,7 +136,10 @@ class Compiler:
     def located(self, node: Any, fn: Fn) -> Fn:
         """Wrap ``fn`` so that a failure inside it becomes a CqlRuntimeError carrying
         ``node``'s position (Python 3.11 try blocks cost nothing when nothing fails)."""
-        err = self.error
+        lines, source_name = self.state.lines, self.state.source_name
+
+        def err(node: Any, message: str, cls: type) -> CqlError:
+            return _make_error(node, message, cls, lines, source_name)
 
         def run(ctx: Any) -> Any:
             try:

@@ -55,7 +55,7 @@ class CqlEngine:
         if library is None:
             library = self.compile("library AnonymousExpression\n", "<expression>")
         node = parse_expression(text)
-        fn = library.compile_expression_ast(node, context)
+        fn = library.compile_expression_ast(node, context, text=text)
         models = self.models
 
         def evaluate(ctx: EvaluationContext) -> Any:

@@ -12,6 +12,29 @@ literals' tokens, comments), ``grammar_literals``, ``grammar_types``, ``grammar_
 ``grammar_timing`` (timing phrases), ``grammar_expressions`` (precedence levels) and
 ``grammar_library`` (definitions).  The grammar object is built once, on first use; no
 parse state is kept between calls.
+
+Conventions beyond ``ast.py``'s docstrings (what the compiler can rely on):
+
+- ``x.Foo(args)`` is always ``FunctionCall('Foo', args, source=x, fluent=True)``, also
+  for library-qualified calls; ``x.y`` is ``Member``; any word may follow the dot.
+- ``-`` directly before an Integer/Long literal folds into the literal ('-5'), which is
+  how ``-2147483648`` stays representable; Integer/Long literals out of range are
+  syntax errors (as the conformance suite's invalid="syntax" cases require); ``+x`` is
+  just ``x``.
+- ``duration in days of X`` / ``difference in days of X`` become
+  ``BinaryOp('DurationBetween'|'DifferenceBetween', Start(X), End(X), 'day')`` (ELM).
+- A timing phrase without start/end boundaries and without a quantity offset is the
+  ``BinaryOp`` of its ELM operator ('on or before' -> SameOrBefore, 'during' ->
+  IncludedIn); otherwise a ``TimingExpr`` whose relation may also be 'same_or_before' /
+  'same_or_after' with a quantity ('3 days on or before').  In '... before start of X'
+  the right operand is ``UnaryOp('Start', X)`` (same ELM as the boundary form).
+- A query source is a retrieve, a (qualified) name, a parenthesized expression (as in
+  cql.g4) or, beyond cql.g4, a function call or member/index chain on one
+  (``"Verified"(obs) O``): the project's libraries use that form.  ``{1, 2} x`` must be
+  written ``({1, 2}) x``.  Multi-source queries need 'from'.
+- ``IncludeDef.alias`` is filled with the last path segment when 'called' is absent.
+- The parser raises the interpreter recursion limit to 20000 (never lowers it):
+  nesting ~300 deep parses; deeper input is a CqlSyntaxError, not a crash.
 """
 from __future__ import annotations
 
@@ -24,7 +47,7 @@ import pyparsing as pp
 
 from . import ast
 from .errors import CqlError, CqlSyntaxError
-from .grammar_lexical import blank_comments
+from .grammar_lexical import KEYWORDS, blank_comments
 from .grammar_support import begin_text, end_text
 
 # Deeply nested CQL recurses through every precedence level (~70 Python frames per
@@ -132,6 +155,13 @@ def _message(exc: pp.ParseBaseException, text: str, loc: int) -> str:
     expected = raw[len("Expected "):] if raw.startswith("Expected ") else raw
     expected = expected.split(", found")[0]
     found = _found(text, loc)
+    return _describe(expected, found, at_start=not text[:loc].strip()) + _case_hint(found)
+
+
+def _describe(expected: str, found: str, at_start: bool) -> str:
+    if expected == _LIBRARY_END and at_start:
+        return (f"unexpected {found}: a library starts with 'library', a definition "
+                "('using', 'include', 'valueset', ...) or 'define'")
     if expected == _LIBRARY_END:
         word = found.strip("'\"")
         if word == "library":
@@ -143,6 +173,16 @@ def _message(exc: pp.ParseBaseException, text: str, loc: int) -> str:
     if expected == _EXPRESSION_END:
         return f"unexpected {found}: expected an operator or the end of the expression"
     return f"expected {_plain(expected)}, found {found}"
+
+
+def _case_hint(found: str) -> str:
+    """'Define' for 'define': keywords are case-sensitive, say so."""
+    word = found.strip("'")
+    if word not in KEYWORDS:
+        for keyword in KEYWORDS:
+            if keyword.lower() == word.lower():
+                return f" (keywords are case-sensitive: did you mean '{keyword}'?)"
+    return ""
 
 
 _LIBRARY_END = "a definition or the end of the library"

@@ -217,3 +217,42 @@ class Guard(pp.ParserElement):
 
     def _generateDefaultName(self) -> str:
         return f"Guard({self.pattern.pattern})"
+
+
+class Continue(pp.ParserElement):
+    """``head`` then, only when ``accept(head's token)``, an optional ``tail``.  Lets the
+    value parsed so far decide what may follow without parsing it twice (a query
+    alias may only follow a retrieve, a name or a parenthesized expression)."""
+
+    def __init__(self, head: pp.ParserElement, tail: pp.ParserElement,
+                 accept: Callable[[Any], bool], name: str = "an expression") -> None:
+        super().__init__()
+        self.head, self.tail, self.accept = head, tail, accept
+        self.set_name(name)
+        self.mayReturnEmpty = False
+        self.mayIndexError = False
+
+    def parseImpl(self, instring: str, loc: int, do_actions: bool = True):
+        loc, toks = self.head._parse(instring, loc, do_actions)
+        if not do_actions or not toks or not self.accept(toks[0]):
+            return loc, toks
+        try:
+            loc, more = self.tail._parse(instring, loc, do_actions)
+        except pp.ParseFatalException:
+            raise
+        except pp.ParseException:
+            return loc, toks
+        return loc, [*toks, *more]
+
+    def streamline(self) -> "Continue":
+        if not self.streamlined:
+            super().streamline()
+            self.head.streamline()
+            self.tail.streamline()
+        return self
+
+    def recurse(self) -> list[pp.ParserElement]:
+        return [self.head, self.tail]
+
+    def _generateDefaultName(self) -> str:
+        return "Continue"

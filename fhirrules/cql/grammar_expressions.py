@@ -15,10 +15,10 @@ from typing import Any, Optional
 import pyparsing as pp
 
 from . import ast
-from .grammar_climb import Dispatch, OpTable
+from .grammar_climb import Continue, Dispatch, OpTable
 from .grammar_lexical import (PLURAL_PRECISION, PLURAL_PRECISIONS, PRECISION, PRECISIONS,
                               STRING, kw, kws)
-from .grammar_queries import QueryParts, build_query
+from .grammar_queries import QueryParts, build_query, query_source
 from .grammar_support import at
 from .grammar_terms import build_postfix, build_terms
 from .grammar_timing import TIMING_PHRASE, build_timing
@@ -116,11 +116,10 @@ class ExpressionGrammar:
             source = at(ast.AliasedSource(toks[0], toks[1]), s, loc)
             return [build_query([source, *toks[2:]], s, loc)]
 
-        # A term followed by an alias starts a query.  ANTLR allows only a retrieve, a
-        # qualified identifier or a parenthesized expression there; accepting any term
-        # keeps this one pass (no backtracking) and accepts nothing ambiguous, because an
-        # alias can never be a keyword.
-        term_or_query = (t4 + pp.Opt(queries.alias + queries.clauses)).set_parse_action(maybe_query)
+        # A retrieve, a (qualified) name or a parenthesized expression followed by an
+        # alias starts a query (cql.g4 querySource); the term is parsed once either way.
+        term_or_query = Continue(t4, queries.alias + queries.clauses, query_source)
+        term_or_query.set_parse_action(maybe_query)
 
         not_expr = (pp.Suppress(kw("not")) - exprs.at(P_TYPE)).set_parse_action(_unary("Not"))
         exists_expr = (pp.Suppress(kw("exists")) - exprs.at(P_TYPE)).set_parse_action(_unary("Exists"))
@@ -148,6 +147,10 @@ class ExpressionGrammar:
                   lambda left, b: _with_pos(ast.Between(left, b.low, b.high, b.properly), left.pos),
                   suffix=True)
 
+        def not_cql(s: str, loc: int, toks: pp.ParseResults) -> None:
+            raise pp.ParseFatalException(s, loc, "'<>' is not CQL: write '!=' (not equal)")
+
+        exprs.add(["<"], P_COMPARE, pp.Literal("<>").set_parse_action(not_cql), _binary)
         compare = pp.Regex(r"<=|>=|<|>").set_parse_action(
             lambda t: [_Op({"<=": "LessOrEqual", ">=": "GreaterOrEqual", "<": "Less",
                             ">": "Greater"}[t[0]])])

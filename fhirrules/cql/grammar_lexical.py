@@ -117,7 +117,6 @@ def unescape(body: str, s: str, loc: int) -> str:
 
 
 # -------------------------------------------------------------------- raw tokens
-WORD = pp.Regex(r"[A-Za-z_][A-Za-z0-9_]*").set_name("a name")
 _QUOTED_RE = r'"(?:[^"\\]|\\.)*"'
 _BACKTICK_RE = r"`(?:[^`\\]|\\.)*`"
 _STRING_RE = r"'(?:[^'\\]|\\.)*'"
@@ -127,8 +126,6 @@ def _unquote(s: str, loc: int, toks: pp.ParseResults) -> str:
     return unescape(toks[0][1:-1], s, loc)
 
 
-QUOTED_IDENT = pp.Regex(_QUOTED_RE + "|" + _BACKTICK_RE).set_name("a quoted identifier")
-QUOTED_IDENT.set_parse_action(_unquote)
 STRING = pp.Regex(_STRING_RE).set_name("a string")
 STRING.set_parse_action(_unquote)
 

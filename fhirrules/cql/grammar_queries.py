@@ -8,9 +8,9 @@ from typing import Any
 import pyparsing as pp
 
 from . import ast
-from .grammar_lexical import ALIAS, IDENTIFIER, REFERENTIAL, STRING, kw, kws
+from .grammar_lexical import ALIAS, IDENTIFIER, REFERENTIAL, kw, kws
 from .grammar_literals import QUANTITY_OR_NUMBER, STRING_LITERAL
-from .grammar_support import Marker, at, comma_list, mark
+from .grammar_support import Marker, at, comma_list, is_parenthesized, mark
 from .grammar_types import NAMED_TYPE
 
 LPAR, RPAR, LBRACK, RBRACK, COMMA, COLON, DOT = map(pp.Suppress, "()[],:.")
@@ -64,8 +64,14 @@ class QueryParts:
         # words alone are not keywords: 'X on or after Y' has no alias 'on'.
         alias = ALIAS
         self.alias = alias
-        self.aliased_source = (expression_term + alias).set_parse_action(
-            lambda s, loc, t: [at(ast.AliasedSource(t[0], t[1]), s, loc)])
+        def aliased(s: str, loc: int, toks: pp.ParseResults) -> list[ast.AliasedSource]:
+            if not query_source(toks[0]):
+                raise pp.ParseFatalException(
+                    s, loc, "a query source must be a retrieve, a name, a function call or a "
+                            "parenthesized expression")
+            return [at(ast.AliasedSource(toks[0], toks[1]), s, loc)]
+
+        self.aliased_source = (expression_term + alias).set_parse_action(aliased)
 
         let_item = (IDENTIFIER + COLON - expression).set_parse_action(
             lambda s, loc, t: [at(ast.LetClause(t[0], t[1]), s, loc)])
@@ -119,6 +125,27 @@ class QueryParts:
 
         self.multi_source = (pp.Suppress(kw("from")) - comma_list(self.aliased_source)
                              + self.clauses).set_parse_action(multi)
+
+
+def query_source(node: Any) -> bool:
+    """May ``node`` start a query?  cql.g4 querySource is a retrieve, a qualified name or a
+    parenthesized expression; we also accept invocations and member/index chains on
+    them (``"Verified"(obs) O``, ``Lib.Fn(x).y O``), which libraries use and which are
+    never ambiguous.  Literals, selectors and operator expressions are refused, so
+    ``1 Context`` reports 'Context' instead of making it an alias."""
+    while True:
+        if isinstance(node, ast.Retrieve) or is_parenthesized(node):
+            return True
+        if isinstance(node, ast.Identifier):
+            return True
+        if isinstance(node, ast.FunctionCall):
+            if node.source is None:
+                return True
+            node = node.source
+        elif isinstance(node, (ast.Member, ast.Indexer)):
+            node = node.source
+        else:
+            return False
 
 
 def build_query(tokens: list[Any], s: str, loc: int) -> ast.Query:

@@ -20,11 +20,27 @@ def begin_text(s: str) -> None:
     scan from the start of the text (quadratic on large libraries)."""
     _lines.text = s
     _lines.starts = [0] + [m.end() for m in _NEWLINE.finditer(s)]
+    _lines.parenthesized = set()
 
 
 def end_text() -> None:
     _lines.text = None
     _lines.starts = None
+    _lines.parenthesized = set()
+
+
+def mark_parenthesized(node: Any) -> Any:
+    """Remember (for this parse) that ``node`` was written in parentheses: only such
+    expressions, names and retrieves may be query sources."""
+    marks = getattr(_lines, "parenthesized", None)
+    if marks is not None:
+        marks.add(id(node))
+    return node
+
+
+def is_parenthesized(node: Any) -> bool:
+    marks = getattr(_lines, "parenthesized", None)
+    return marks is not None and id(node) in marks
 
 
 def position(s: str, loc: int) -> ast.Pos:
@@ -39,14 +55,6 @@ def at(node: ast.Node, s: str, loc: int) -> Any:
     """Set ``node.pos`` from ``loc`` and return the node."""
     node.pos = position(s, loc)
     return node
-
-
-def action(fn: Callable[[str, int, list[Any]], Any]) -> Callable[[str, int, pp.ParseResults], Any]:
-    """Adapt ``fn(s, loc, tokens_as_list)`` to a pyparsing parse action.  The node is
-    wrapped in a one-element list so that pyparsing never iterates over it."""
-    def parse_action(s: str, loc: int, toks: pp.ParseResults) -> list[Any]:
-        return [fn(s, loc, list(toks))]
-    return parse_action
 
 
 class Marker:
@@ -67,16 +75,6 @@ def mark(name: str, value: Any = None) -> Callable[[pp.ParseResults], list[Marke
     def parse_action(toks: pp.ParseResults) -> list[Marker]:
         return [Marker(name, value)]
     return parse_action
-
-
-def markers(tokens: list[Any]) -> dict[str, Any]:
-    """The markers among ``tokens`` by name."""
-    return {t.name: t.value for t in tokens if isinstance(t, Marker)}
-
-
-def nodes(tokens: list[Any]) -> list[Any]:
-    """The non-marker tokens."""
-    return [t for t in tokens if not isinstance(t, Marker)]
 
 
 def comma_list(element: pp.ParserElement) -> pp.ParserElement:

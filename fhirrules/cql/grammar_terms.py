@@ -10,10 +10,10 @@ import re
 import pyparsing as pp
 
 from . import ast
-from .grammar_lexical import (ANY_NAME, MEMBER_NAME, REFERENTIAL, STRING, kw)
+from .grammar_lexical import ANY_NAME, MEMBER_NAME, REFERENTIAL, STRING, kw, unescape
 from .grammar_climb import Dispatch, Guard
 from .grammar_literals import BOOLEAN, NULL, NUMERIC, STRING_LITERAL, TEMPORAL
-from .grammar_support import at, comma_list
+from .grammar_support import at, comma_list, mark_parenthesized
 from .grammar_types import NAMED_TYPE, TYPE_SPEC
 
 LPAR, RPAR, LBRACK, RBRACK, LBRACE, RBRACE, COMMA, COLON, DOT, LT, GT = map(
@@ -104,11 +104,15 @@ def build_terms(expression: pp.Forward) -> pp.ParserElement:
 
     # Once '(' follows a name it is a call: report a bad argument list where it is bad.
     args = pp.Group(LPAR - pp.Opt(comma_list(expression)) - RPAR)
-    special = pp.Regex(r"\$(this|index|total)\b|%[A-Za-z_][A-Za-z0-9_]*")
+    # $this/$index/$total and external constants (%name, %'name'), kept with their sigil
+    special = pp.Regex(r"\$(this|index|total)\b|%[A-Za-z_][A-Za-z0-9_]*|%'(?:[^'\\]|\\.)*'")
     invocation_term = (REFERENTIAL + pp.Opt(Guard(r"\s*\(", args))).set_parse_action(invocation)
-    special_term = special.copy().set_parse_action(lambda s, loc, t: [at(ast.Identifier(t[0]), s, loc)])
+    special_term = special.copy().set_parse_action(
+        lambda s, loc, t: [at(ast.Identifier("%" + unescape(t[0][2:-1], s, loc)
+                                             if t[0][:2] == "%'" else t[0]), s, loc)])
 
     paren = (LPAR + expression + RPAR).set_name("a parenthesized expression")
+    paren.set_parse_action(lambda t: [mark_parenthesized(t[0])])
 
     from .grammar_queries import build_retrieve
     retrieve = build_retrieve(expression)

@@ -146,6 +146,9 @@ class LibraryManager:
         self._compiling.append(label)
         try:
             return Compiler(tree, text, self.models, self.resolve_include).compile()
+        except RecursionError:
+            raise CqlSemanticError("expressions are nested too deeply to compile",
+                                   source_name=tree.source_name) from None
         finally:
             self._compiling.pop()
 

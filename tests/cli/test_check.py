@@ -12,8 +12,7 @@ from fhirrules.cli.main import app
 
 
 def check(*args, cwd):
-    """In a subprocess: the check validates with fhir.resources, which the tests/fhir
-    package shadows inside this pytest process (tests/ is on sys.path)."""
+    """The installed command line in a subprocess, exactly as a rule author runs it."""
     return subprocess.run([sys.executable, "-m", "fhirrules", "check", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=120)
 
@@ -65,7 +64,11 @@ def test_each_problem_is_reported_with_its_location(runner, tmp_path):
     broken_cql = copy.deepcopy(LIBRARY)
     broken_cql.update(id="broken", url="http://example.org/Library/Broken", name="Broken")
     broken_cql["content"][0]["data"] = base64.b64encode(b"library Broken version '1'\ndefine \"X\": 1 +").decode()
-    folder = _write(tmp_path / "kb", library=LIBRARY, plan=plan, ad=bad_fhir, broken=broken_cql)
+    orphan = copy.deepcopy(LIBRARY)
+    orphan.update(id="orphan", url="http://example.org/Library/Orphan", name="Orphan")
+    orphan["content"][0]["data"] = base64.b64encode(
+        b"library Orphan version '1'\ncontext Patient\ndefine \"T.9 Applies\": true\n").decode()
+    folder = _write(tmp_path / "kb", library=LIBRARY, plan=plan, ad=bad_fhir, broken=broken_cql, orphan=orphan)
     result = check("--knowledge", str(folder), "--knowledge-only", cwd=tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     out = result.stdout
@@ -78,6 +81,7 @@ def test_each_problem_is_reported_with_its_location(runner, tmp_path):
     assert "ActivityDefinition/bad" in out and "not valid FHIR R4" in out
     assert "Broken" in out                       # the CQL that does not compile
     assert 'valueset "Known" (http://example.org/ValueSet/known) not found' in out
+    assert 'orphan.json:3:1: rule T.9 has CQL (define "T.9 Applies") but no PlanDefinition action' in out
     assert out.strip().splitlines()[-1].endswith("rules") and "problem(s)" in out.strip().splitlines()[-1]
 
 

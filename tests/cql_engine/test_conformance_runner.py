@@ -65,3 +65,11 @@ def test_command_closing_line_json_and_xfail(tmp_path: Path) -> None:
 def test_command_fails_cleanly_on_a_missing_suite(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["conformance", "cql", str(tmp_path / "nope")])
     assert result.exit_code == 2
+
+
+def test_a_runaway_case_fails_instead_of_hanging(monkeypatch) -> None:
+    from fhirrules.conformance import cql_suite
+    monkeypatch.setattr(cql_suite, "TIME_LIMIT", 1)
+    case = cql_suite.CqlCase("F", "G", "Slow", "Count(expand Interval[1, 100000000])", "true", None)
+    result = cql_suite.CqlSuiteRunner().run_case(case)
+    assert result.status == "failed" and "timed out" in (result.error or "")

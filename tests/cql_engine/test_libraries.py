@@ -64,7 +64,7 @@ define C: "Kind"(1.5)
 define D: Fact(5)
 define E: 4.double()
 define F: Half(3)
-define G: { 1, 'a' } L return "Kind"(L)
+define G: ({ 1, 'a' }) L return "Kind"(L)
 """)
     got = lib.evaluate(EvaluationContext())
     assert got == {"A": "integer", "B": "string", "C": "decimal", "D": 120, "E": 8,
@@ -164,7 +164,7 @@ def test_runtime_overload_applies_implicit_conversions() -> None:
     lib = CqlEngine().compile("""library T
 define function F(x Decimal): 'decimal'
 define function F(x String): 'string'
-define A: { 1, 'a' } L return F(L)
+define A: ({ 1, 'a' }) L return F(L)
 """)
     assert lib.evaluate_define("A", EvaluationContext()) == ["decimal", "string"]
 
@@ -228,3 +228,26 @@ def test_misspelt_model_elements_are_compile_errors_when_the_model_describes_the
         _fhir_lib(engine, "define A: [Observation] O return O.valu\n")
     with pytest.raises(CqlSemanticError, match="has no element 'stat'"):
         _fhir_lib(engine, "define A: [Observation].stat\n")
+
+
+def test_value_set_expansion_explicit_and_as_a_query_source() -> None:
+    engine = CqlEngine(models={"FHIR": FakeModel()})
+    term = FakeTerminology({"http://vs/creat": {("http://loinc.org", "2160-0")}})
+    lib = _fhir_lib(engine, "define A: ExpandValueSet(\"Creat\")\n"
+                            "define B: \"Creat\" C return C.code\n")
+    got = lib.evaluate(EvaluationContext(terminology=term))
+    assert [(c.system, c.code) for c in got["A"]] == [("http://loinc.org", "2160-0")]
+    assert got["B"] == ["2160-0"]
+
+
+def test_expression_errors_point_into_the_expression_text() -> None:
+    engine = CqlEngine()
+    lib = engine.compile("library T\ndefine A: 3\ndefine B: 4\n")
+    with pytest.raises(CqlSemanticError) as info:
+        engine.compile_expression("A + Bee", library=lib)
+    assert (info.value.line, info.value.col) == (1, 5)
+    assert info.value.source_name == "<expression>" and info.value.source_line == "A + Bee"
+    fn = engine.compile_expression("singleton from { A, B }", library=lib)
+    with pytest.raises(CqlRuntimeError) as info2:
+        fn(EvaluationContext())
+    assert info2.value.source_line == "singleton from { A, B }"

@@ -89,3 +89,11 @@ def test_sort_by_prefers_element_properties_and_may_use_the_alias() -> None:
 ])
 def test_properly_includes_a_boundary_point(expr: str, expected: bool) -> None:
     assert evaluate(expr) is expected
+
+
+def test_return_distinct_of_temporals_and_tuples() -> None:
+    got = evaluate("({@2020-01-01T10:00:00.000Z, @2020-01-01T10:00:00.000Z, @2020-01-01T10:00}) X return X")
+    assert [d.cql_str() for d in got] == ["@2020-01-01T10:00:00.000Z", "@2020-01-01T10:00"]
+    got = evaluate("({1, 1, 2}) X return Tuple { d: @2020-01-01, n: X }")
+    assert [t["n"] for t in got] == [1, 2]
+    assert len(evaluate("({5 'mg', 5 'mg', 6 'mg'}) X return X")) == 2

@@ -58,6 +58,8 @@ from .helpers import B, I, M, T, U, n, q, s
     ("start", I("start")),
     ("date", I("date")),
     ("$this", I("$this")),
+    ("%context", I("%context")),
+    ("%'value set'", I("%value set")),
 ])
 def test_operator(text: str, expected: ast.Expr) -> None:
     assert parse(text) == expected
@@ -91,6 +93,10 @@ def TE(relation: str, **kw) -> ast.TimingExpr:
     ("A more than 2 weeks before B", TE("before", quantity=q("2", "weeks"),
                                         quantity_qualifier="more than")),
     ("A within 3 days of B", TE("within", quantity=q("3", "days"))),
+    ("A 3 days on or before B", TE("same_or_before", quantity=q("3", "days"))),
+    ("A starts 1 day or less before or on start B",
+     TE("same_or_before", left_boundary="start", right_boundary="start",
+        quantity=q("1", "day"), quantity_qualifier="or less")),
     ("A occurs properly within 3 days of end B",
      TE("within", right_boundary="end", quantity=q("3", "days"), properly=True)),
     ("A starts within 3 days of start B",
@@ -131,6 +137,10 @@ def test_timing_phrase(text: str, expected: ast.Expr) -> None:
     ("{a: 1, b: 'x'}", ast.TupleSelector([("a", n(1)), ("b", s("x"))])),
     ("Tuple { code: 1, display: 2 }", ast.TupleSelector([("code", n(1)), ("display", n(2))])),
     ("{ {a: 1} }", ast.ListSelector([ast.TupleSelector([("a", n(1))])])),
+    # obsolete (CQL 1.3) identifiers are still fine as element and member names
+    ("{ all: 1, exists: 2 }", ast.TupleSelector([("all", n(1)), ("exists", n(2))])),
+    ("Tuple { not: 1 }.not", M(ast.TupleSelector([("not", n(1))]), "not")),
+    ("X.duration.when", M(M(I("X"), "duration"), "when")),
     ("Code { code: 'x' }", ast.InstanceSelector(T("Code"), [("code", s("x"))])),
     ("FHIR.Patient { id: 'p' }", ast.InstanceSelector(T("Patient", "FHIR"), [("id", s("p"))])),
     ("Quantity { value: 5, unit: 'g' }",

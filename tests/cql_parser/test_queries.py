@@ -72,6 +72,7 @@ def test_single_source_query_all_clauses() -> None:
      ast.Query([src(I("X"), "x")],
                aggregate=ast.AggregateClause("R", B("Add", n(1), n(1)), I("R")))),
     ("Lib.Def D where D.a", ast.Query([src(M(I("Lib"), "Def"), "D")], where=M(I("D"), "a"))),
+    ('"Verified"(obs) O', ast.Query([src(ast.FunctionCall("Verified", [I("obs")]), "O")])),
     # a query is an operand of the operators around it; its where clause is greedy
     ("exists ([A] a) and b",
      B("And", ast.UnaryOp("Exists", ast.Query([src(ast.Retrieve(T("A")), "a")])), I("b"))),
@@ -91,3 +92,15 @@ def test_nested_query_in_such_that() -> None:
     assert cond == ast.UnaryOp("Exists", ast.Query([src(M(I("b"), "c"), "x")],
                                                    where=B("Equal", I("x"), I("a")),
                                                    return_expr=I("a")))
+
+
+@pytest.mark.parametrize("text, message", [
+    ("1 + 2 a", "unexpected 'a'"),          # an operator expression is no query source
+    ("{1, 2} x", "unexpected 'x'"),         # ...nor a bare selector: write ({1, 2}) x
+    ("from 1 a, X b", "a query source must be a retrieve, a name, a function call"),
+    ("[A] a with 5 b such that true", "a query source must be"),
+])
+def test_invalid_query_sources(text: str, message: str) -> None:
+    from fhirrules.cql.errors import CqlSyntaxError
+    with pytest.raises(CqlSyntaxError, match=message):
+        parse(text)
