@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
         knowledge_only: bool = typer.Option(False, "--knowledge-only", help="Use only the --knowledge folders."),
         enable_ex: bool = typer.Option(False, "--enable-ex", help="Also run the unverified EX rules."),
         fmt: str = typer.Option("text", "--format", help="text | json | markdown"),
-        jobs: int = typer.Option(1, "--jobs", min=0, help="Worker processes (0: one per core)."),
+        jobs: int = typer.Option(0, "--jobs", min=0, help="Worker processes for several inputs (default 0: one per core)."),
         out: Optional[Path] = typer.Option(None, "--out", help="Also stream NDJSON results to this file."),
     ) -> None:
         code = run_evaluate(EvaluateArgs(paths=list(paths), hook=hook, draft_orders=draft_orders, now=now,
@@ -63,7 +63,7 @@ class EvaluateArgs:
     knowledge_only: bool = False
     enable_ex: bool = False
     fmt: str = "text"
-    jobs: int = 1
+    jobs: int = 0
     out: Optional[Path] = None
 
 
