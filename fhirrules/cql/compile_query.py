@@ -60,7 +60,11 @@ def compile_query(comp: Any, node: ast.Query, scope: Any) -> tuple:
     # Without a return clause the sorted elements are the source elements: 'sort by'
     # may then also name the alias, bound to each element while its key is computed.
     alias_slot = sources[0][2] if single and ret_fn is None else None
-    sorter = _sorter(comp, node.sort, ret_type, qscope, alias_slot) if node.sort else None
+    # After a return clause, 'sort by' names properties of the returned elements; the
+    # query's aliases and lets are out of scope there (a let called 'at' must not hide
+    # the returned tuple's element 'at').
+    sort_scope = qscope if ret_fn is None else scope
+    sorter = _sorter(comp, node.sort, ret_type, sort_scope, alias_slot) if node.sort else None
     distinct = node.return_expr is not None and node.return_distinct
     aliases = [a for a, _, _, _ in sources]
     static_list = all(is_list for _, _, _, is_list in sources)

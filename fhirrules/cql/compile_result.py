@@ -42,7 +42,8 @@ class CompiledLibrary:
                                    source_name=self.source_name)
         if not ctx.models and self._state.models:
             ctx.models.update(self._compiler.all_models)
-        return info.fn(ctx)
+        with ctx.offset_scope():
+            return info.fn(ctx)
 
     def parameter_value(self, name: str, ctx: Any) -> Any:
         return self._state.parameters[name].reader(ctx)

@@ -43,6 +43,12 @@ class EvaluationContext:
     def now(self, value: Any) -> None:
         self._now = _as_cql_datetime(value)
 
+    def offset_scope(self) -> Any:
+        """A ``with`` block in which DateTimes written without an offset take the offset
+        of the evaluation request's timestamp (``Now()``), as the CQL spec says."""
+        from fhirrules.cql.types.temporal import default_offset
+        return default_offset(getattr(self.now, "offset", None))
+
     def child(self) -> "EvaluationContext":
         """A context sharing providers, clock and parameters but with a fresh memo."""
         c = EvaluationContext(self.data, self.terminology, self.parameters, self.now,

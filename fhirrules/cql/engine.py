@@ -61,7 +61,8 @@ class CqlEngine:
         def evaluate(ctx: EvaluationContext) -> Any:
             if not ctx.models and models:
                 ctx.models.update(models)
-            return fn(ctx)
+            with ctx.offset_scope():
+                return fn(ctx)
         return evaluate
 
     def context(self, **kwargs: Any) -> EvaluationContext:

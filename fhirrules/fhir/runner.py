@@ -13,7 +13,6 @@ from typing import Any, Iterable, Optional, Sequence
 import orjson
 
 from fhirrules.cql.errors import CqlSemanticError
-from fhirrules.cql.types.temporal import default_offset
 from fhirrules.fhir.helpers import register_fhirhelpers
 from fhirrules.fhir.model import MODEL
 from fhirrules.fhir.parameters import from_json, parameter_value
@@ -83,7 +82,7 @@ class CqlRunner:
 
     def _parameter(self, name: str, text: str) -> Any:
         ctx = self._context(None)
-        with default_offset(_offset(ctx)):
+        with ctx.offset_scope():
             return parameter_value(self.engine, self.library, name, text, ctx)
 
     def compile_expression(self, expression: str) -> Any:
@@ -103,13 +102,7 @@ class CqlRunner:
                  names: Optional[Iterable[str]] = None) -> dict[str, Any]:
         """Public defines (or the one ``expression``) for one record."""
         ctx = self._context(record)
-        # CQL: a DateTime written without an offset (common in FHIR data) takes the offset
-        # of the evaluation request's timestamp, i.e. of Now()
-        with default_offset(_offset(ctx)):
-            if expression is not None:
-                return {expression: self.compile_expression(expression)(ctx)}
-            return self.library.evaluate(ctx, names=list(names) if names else None)
-
-
-def _offset(ctx: Any) -> Any:
-    return getattr(ctx.now, "offset", None)
+        # (the engine evaluates under the offset of Now(): see EvaluationContext.offset_scope)
+        if expression is not None:
+            return {expression: self.compile_expression(expression)(ctx)}
+        return self.library.evaluate(ctx, names=list(names) if names else None)

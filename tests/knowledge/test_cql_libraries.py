@@ -3,6 +3,7 @@ and computes the doses and conversions of the spec (checked through Dosing/LabRe
 functions evaluated by the engine, not re-implemented in Python)."""
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -74,3 +75,32 @@ def test_umol_only_threshold_converts_mg_dl(engine, value, fires):
 def test_creatinine_text_shows_both_units(engine):
     assert _eval(engine, "Lab.\"Creatinine Text\"(3.41, 'mg/dL')") == "3.41 mg/dL (301.4 umol/L)"
     assert _eval(engine, "Lab.\"Creatinine umol/L\"(3.4, 'mg/dL')") == Decimal("300.56")
+
+
+def test_censored_lab_values_are_left_out_not_read_as_exact(tmp_path):
+    """A creatinine reported as '< 52.74' has no exact value: LabResults drops it (no
+    crash in FHIRHelpers.ToQuantity) and keeps the exact result beside it."""
+    from fhirrules.fhir.runner import CqlRunner
+    from fhirrules.fhir.sources.load import load_patients
+    from fhirrules.fhir.terminology import Terminology
+    loinc, ucum = "http://loinc.org", "http://unitsofmeasure.org"
+
+    def obs(oid: str, day: str, value: float, comparator: str | None = None) -> dict:
+        q = {"value": value, "unit": "umol/L", "system": ucum, "code": "umol/L"}
+        if comparator:
+            q["comparator"] = comparator
+        return {"resourceType": "Observation", "id": oid, "status": "final", "subject": {"reference": "Patient/p1"},
+                "code": {"coding": [{"system": loinc, "code": "2160-0"}]}, "effectiveDateTime": day, "valueQuantity": q}
+
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": {"resourceType": "Patient", "id": "p1"}},
+        {"resource": obs("exact", "2025-04-01", 310)},
+        {"resource": obs("censored", "2025-05-01", 52.74, "<")}]}
+    terminology = Terminology.load(LIBRARIES / "terminology")
+    runner = CqlRunner(LIBRARIES / "LabResults.cql", library_paths=[LIBRARIES],
+                       terminology=terminology, now="2025-06-01T00:00:00Z")
+    (tmp_path / "p1.json").write_text(json.dumps(bundle))
+    record = next(load_patients(tmp_path / "p1.json", terminology=terminology))
+    results = runner.evaluate(record, names=["Creatinine Results", "Latest Creatinine"])
+    assert len(results["Creatinine Results"]) == 1
+    assert results["Latest Creatinine"]["umol"] == 310
