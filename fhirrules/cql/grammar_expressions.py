@@ -188,6 +188,8 @@ class ExpressionGrammar:
         date_from = (kw("date") + from_ - t1).set_parse_action(_unary("DateFrom"))
         time_from = (kw("time") + from_ - t1).set_parse_action(_unary("TimeFrom"))
         tz_from = (kw("timezoneoffset") + from_ - t1).set_parse_action(_unary("TimezoneOffsetFrom"))
+        # 'timezone from' is the CQL 1.3 spelling; still read, as the reference engines do
+        tz_from_13 = (kw("timezone") + from_ - t1).set_parse_action(_unary("TimezoneOffsetFrom"))
 
         def between_units(op: str):
             def parse_action(s: str, loc: int, toks: pp.ParseResults) -> list[ast.BinaryOp]:
@@ -254,7 +256,7 @@ class ExpressionGrammar:
             "start": then_name(keyword_prefix(("start", "of"), "Start")),
             "end": then_name(keyword_prefix(("end", "of"), "End")),
             "date": then_name(date_from), "time": then_name(time_from),
-            "timezoneoffset": then_name(tz_from),
+            "timezoneoffset": then_name(tz_from), "timezone": then_name(tz_from_13),
             "duration": [duration], "difference": [difference],
             "width": then_name(keyword_prefix(("width", "of"), "Width")),
             "successor": then_name(keyword_prefix(("successor", "of"), "Successor")),
