@@ -6,11 +6,21 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
 conformance_app = typer.Typer(help="Run the CQL or FHIRPath conformance suites.", no_args_is_help=True)
+
+
+def _write_xfail(path: Path, report: Any, suite: str, command: str) -> None:
+    """The strict-xfail list of tests/conformance/: ``test id<TAB>reason`` per failure
+    (reasons already written by hand in ``path`` are kept)."""
+    from fhirrules.conformance.cql_suite import xfail_lines
+    lines = xfail_lines(report, keep_reasons=_reasons(path))
+    path.write_text(f"# {suite} conformance tests that do not pass yet: test id<TAB>reason\n"
+                    f"# Regenerate: fhirrules conformance {command} --write-xfail {path}\n"
+                    + "".join(line + "\n" for line in lines), encoding="utf-8")
 
 
 def _fail(message: str) -> None:
@@ -31,7 +41,7 @@ def cql(
     """Run the CQL conformance tests (cqframework/cql-tests)."""
     from rich.console import Console
 
-    from fhirrules.conformance.cql_suite import default_suite_dir, run_suite, xfail_lines
+    from fhirrules.conformance.cql_suite import default_suite_dir, run_suite
     path = suite or default_suite_dir()
     if path is None or not path.exists():
         _fail(f"suite not found: {path or '../shared/conformance/cql-tests/cql (set FHIRRULES_SHARED)'}")
@@ -47,10 +57,7 @@ def cql(
     if json_out is not None:
         report.write_json(json_out)
     if write_xfail is not None:
-        lines = xfail_lines(report, keep_reasons=_reasons(write_xfail))
-        write_xfail.write_text("# CQL conformance tests that do not pass yet: test id<TAB>reason\n"
-                               "# Regenerate: fhirrules conformance cql --write-xfail tests/conformance/cql_xfail.txt\n"
-                               + "".join(line + "\n" for line in lines), encoding="utf-8")
+        _write_xfail(write_xfail, report, "CQL", "cql")
     typer.echo(report.summary_line())
 
 
@@ -71,6 +78,9 @@ def fhirpath(
     suite: Optional[Path] = typer.Argument(None, help="FHIRPath test XML (default: "
                                            "../shared/conformance/fhirpath/r4/tests-fhir-r4.xml)."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write every result to this JSON file."),
+    write_xfail: Optional[Path] = typer.Option(None, "--write-xfail",
+                                               help="Write the ids of the tests that did not pass, with reasons "
+                                                    "(the format of tests/conformance/fhirpath_xfail.txt)."),
 ) -> None:
     """Run the FHIRPath conformance tests (HL7 FHIRPath R4 suite)."""
     try:
@@ -90,6 +100,8 @@ def fhirpath(
     report.print_table(Console(), title="FHIRPath conformance")
     if json_out is not None:
         report.write_json(json_out)
+    if write_xfail is not None:
+        _write_xfail(write_xfail, report, "FHIRPath R4", "fhirpath")
     typer.echo(report.summary_line())
 
 

@@ -88,6 +88,31 @@ EVIDENCE_LEVELS = [
 
 # ---------------------------------------------------------------- value sets
 # id -> (title, [(system, code, display, verification)])
+# ---------------------------------------------------------------- card override reasons
+# CDS Hooks `overrideReasons` offered on critical and warning cards.  The spec's assessment
+# code system (0.5) has no override codes, so they live in their own small code system.
+# Only two neutral reasons are generic; every other one restates a condition the spec
+# itself names as a reason the rule does not apply (section in the definition).
+OVERRIDE_REASONS: list[tuple[str, str, str]] = [
+    ("patient-declined", "Patient declined", "The patient declined the recommended action."),
+    ("clinician-judgement", "Clinician judgement: reason documented in the record",
+     "The clinician decided otherwise and documents the reason in the record."),
+    ("acknowledged", "Check reviewed and acknowledged by the clinician",
+     "A confirm-failure check was reviewed and acknowledged (spec A.0 criterion 4)."),
+    ("pjp-prophylaxis-in-place", "PJP prophylaxis already in place (not in this record)",
+     "TMP-SMX, atovaquone or dapsone prophylaxis is active although no order is in this record (spec A.5 condition)."),
+    ("sulfonamide-allergy", "Sulfonamide or TMP-SMX allergy: alternative prophylaxis chosen",
+     "Sulfonamide or trimethoprim-sulfamethoxazole allergy; atovaquone or dapsone is used instead (spec A.5)."),
+    ("mesna-ordered", "MESNA ordered for the same day (not in this record)",
+     "MESNA is ordered for the same encounter or day although no order is in this record (spec A.6 condition)."),
+    ("mmf-maintenance", "Mycophenolate ordered as maintenance after remission, not as salvage",
+     "The mycophenolate order is maintenance after remission, which A.11-a excludes (spec A.11-a, A.12)."),
+    ("rtx-cyc-combination", "Rituximab with IV cyclophosphamide for severe refractory disease (A.8-b)",
+     "Rituximab is ordered with IV cyclophosphamide for severe refractory disease, the A.8-b combination (spec A.11-b)."),
+    ("hcq-contraindicated", "Hydroxychloroquine contraindicated",
+     "Hydroxychloroquine is contraindicated for this patient (spec C.7-a: \"unless contraindicated\")."),
+]
+
 VALUE_SETS: dict[str, tuple[str, list[tuple[str, str, str, str]]]] = {
     "aav": ("ANCA-associated vasculitis (GPA, MPA)", [
         (SCT, "195353004", "Wegener's granulomatosis", "V"),
@@ -290,6 +315,10 @@ def main() -> None:
         code_system("evidence-level", "Evidence levels of the salvage-therapy knowledge base",
                     [{"code": c, "display": d} for c, d in EVIDENCE_LEVELS],
                     "Evidence grades E1-E7 and EX (knowledge-spec.md section 0.1)."),
+        code_system("override-reason", "Reasons for overriding a card",
+                    [{"code": c, "display": d, "definition": t} for c, d, t in OVERRIDE_REASONS],
+                    "Reasons a clinician may give for not following a critical or warning card (CDS Hooks "
+                    "overrideReasons). Neutral reasons plus conditions the knowledge spec names; not clinical advice."),
     ]
     resources += [value_set(i, t, c) for i, (t, c) in VALUE_SETS.items()]
     for r in resources:

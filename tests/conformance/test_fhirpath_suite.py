@@ -3,7 +3,7 @@
 The tests that still fail are listed in fhirpath_xfail.txt (one id per line with a
 reason) and run as strict xfail: a regression fails the build, and a fix forces the
 list to shrink.  Regenerate the list with:
-    python -m fhirrules.conformance.xfail_list fhirpath tests/conformance/fhirpath_xfail.txt
+    fhirrules conformance fhirpath --write-xfail tests/conformance/fhirpath_xfail.txt
 """
 from __future__ import annotations
 

@@ -90,3 +90,17 @@ def test_syntax_error_names_line_and_column():
 def test_unknown_function_is_an_engine_error():
     with pytest.raises(CqlError):
         fp("name.frobnicate()")
+
+
+def test_is_honours_primitive_specialisation_but_as_and_oftype_do_not():
+    assert fp("gender.is(string)") == [True]
+    assert fp("gender.is(id)") == [False]
+    assert fp("gender.as(string)") == []
+    assert fp("gender.ofType(code)") == ["male"]
+
+
+def test_primitive_list_with_shorter_extension_list():
+    patient = {"resourceType": "Patient", "name": [{"given": [None, "James"],
+               "_given": [{"extension": [{"url": "http://x", "valueString": "five"}]}]}]}
+    assert fp("Patient.name.given.select($this.hasValue())", patient) == [False, True]
+    assert fp("Patient.name.given.count()", patient) == [2]

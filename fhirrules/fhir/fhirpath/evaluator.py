@@ -139,13 +139,14 @@ def check_type_name(spec: ast.NamedTypeSpec) -> None:
         raise CqlRuntimeError(f"unknown type {spec.namespace + '.' if spec.namespace else ''}{spec.name}", *spec.pos)
 
 
-def type_matches(item: Any, spec: ast.NamedTypeSpec) -> bool:
+def type_matches(item: Any, spec: ast.NamedTypeSpec, primitive_bases: bool = False) -> bool:
+    """``is`` passes primitive_bases=True (a code is a string); ``as``/``ofType`` do not."""
     check_type_name(spec)
     ns, name = spec.namespace, spec.name
     if isinstance(item, Node):
         if ns == "System":
             return False
-        return name in type_ancestors(item.type)
+        return name in type_ancestors(item.type, primitive_bases)
     sys_name = system_type_name(item)
     if ns == "FHIR":
         return False
@@ -257,7 +258,7 @@ class Compiler:
 
         def run(env: Env, focus: list) -> list:
             item = singleton(operand(env, focus))
-            return [] if item is None else [type_matches(item, spec)]
+            return [] if item is None else [type_matches(item, spec, primitive_bases=True)]
         return run
 
     def c_AsType(self, node: ast.AsType) -> Fn:

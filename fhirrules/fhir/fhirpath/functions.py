@@ -175,7 +175,7 @@ def _type_arg(node: ast.Expr) -> ast.NamedTypeSpec:
 @fhirpath_function("is", 1, 1)
 def _is(env, items, args, nodes):
     item = singleton(items)
-    return [] if item is None else [type_matches(item, _type_arg(nodes[0]))]
+    return [] if item is None else [type_matches(item, _type_arg(nodes[0]), primitive_bases=True)]
 
 
 @fhirpath_function("as", 1, 1)

@@ -21,9 +21,6 @@ PRIMITIVE_SYSTEM_TYPE = {
     "uuid": "String", "base64Binary": "String", "xhtml": "String", "date": "Date",
     "dateTime": "DateTime", "instant": "DateTime", "time": "Time",
 }
-# FHIRPath on R4 treats the primitive types as unrelated (`gender.as(string)` is empty
-# although code specialises string in the StructureDefinitions): no primitive subtyping.
-PRIMITIVE_BASE: dict[str, str] = {}
 
 
 @lru_cache(maxsize=1)
@@ -92,16 +89,15 @@ def is_choice_suffixed(type_name: str, name: str) -> bool:
 
 
 @lru_cache(maxsize=None)
-def type_ancestors(type_name: str) -> tuple[str, ...]:
-    """The type and its bases, most specific first ('Patient', 'DomainResource', ...)."""
+def type_ancestors(type_name: str, primitive_bases: bool = False) -> tuple[str, ...]:
+    """The type and its bases, most specific first ('Patient', 'DomainResource', ...).
+    Primitive specialisations (code of string, url of uri) count only with
+    ``primitive_bases``: the FHIRPath R4 suite has ``gender.is(string)`` true but
+    ``gender.as(string)`` and ``gender.ofType(string)`` empty."""
     out = [type_name]
     name = type_name
     while True:
-        if name in PRIMITIVE_BASE:
-            name = PRIMITIVE_BASE[name]
-            out.append(name)
-            continue
-        if name in PRIMITIVE_SYSTEM_TYPE:      # primitives are not subtypes of each other here
+        if name in PRIMITIVE_SYSTEM_TYPE and not primitive_bases:
             break
         info = fhir_type_info(name)
         base = info.get("base") if info else None
@@ -198,8 +194,11 @@ def _wrap(value: Any, meta: Any, type_name: Optional[str], name: str) -> Iterato
     if not _KNOWN_TYPES:
         _init_known()
     if isinstance(value, list) or isinstance(meta, list):
-        values = value if isinstance(value, list) else [None] * len(meta)
-        metas = meta if isinstance(meta, list) else [None] * len(values)
+        values = value if isinstance(value, list) else []
+        metas = meta if isinstance(meta, list) else []
+        n = max(len(values), len(metas))          # either list may be the shorter one
+        values = values + [None] * (n - len(values))
+        metas = metas + [None] * (n - len(metas))
         for item, item_meta in zip(values, metas):
             if item is None and item_meta is None:
                 continue
