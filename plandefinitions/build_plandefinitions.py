@@ -27,6 +27,16 @@ BASE = "http://fhirrules.org/fhir"
 EVIDENCE_EXT = "http://hl7.org/fhir/StructureDefinition/cqf-qualityOfEvidence"
 EVIDENCE_SYSTEM = f"{BASE}/CodeSystem/evidence-level"
 CPG_STRATEGY = "http://hl7.org/fhir/uv/cpg/CodeSystem/cpg-common-process"
+# Card extensions read by fhirrules/cdshooks/cards.py (the same urls as there).
+OVERRIDE_REASON_EXT = f"{BASE}/StructureDefinition/override-reason"
+RECOMMENDED_EXT = f"{BASE}/StructureDefinition/is-recommended"
+OVERRIDE_CODES = HERE.parent / "libraries" / "terminology" / "CodeSystem-override-reason.json"
+
+
+def _override_codings() -> dict[str, dict]:
+    """code -> Coding, from the shipped CodeSystem (the single source of the displays)."""
+    cs = json.loads(OVERRIDE_CODES.read_text(encoding="utf-8"))
+    return {c["code"]: {"system": cs["url"], "code": c["code"], "display": c["display"]} for c in cs["concept"]}
 
 PLANS = [
     ("aav-rituximab-refractory", "AAVRituximabRefractory",
@@ -75,16 +85,28 @@ def _action(rule: Rule, ads: dict[str, dict]) -> dict:
         "trigger": [{"type": "named-event", "name": hook} for hook in rule.hooks],
         "condition": [{"kind": "applicability", "expression": _expr(rule.applies)}],
     }
+    if rule.overrides:
+        codings = _override_codings()
+        unknown = [c for c in rule.overrides if c not in codings]
+        if unknown:
+            raise SystemExit(f"{rule.id}: override reasons not in CodeSystem override-reason: {unknown}")
+        action["extension"] += [{"url": OVERRIDE_REASON_EXT, "valueCoding": codings[c]} for c in rule.overrides]
     dynamic = [{"path": f"action.{element}", "expression": _expr(define)} for element, define in rule.dyn.items()]
     if dynamic:
         action["dynamicValue"] = dynamic
     if rule.children:
         action["selectionBehavior"] = rule.selection or "any"
         action["action"] = []
-        for ad_id, condition in rule.children:
+        repeated = {ad_id for ad_id, *_ in rule.children if [c[0] for c in rule.children].count(ad_id) > 1}
+        for ad_id, condition, *flags in rule.children:
+            recommended = bool(flags and flags[0])
             ad = ads[ad_id]
-            child: dict = {"id": f"{rule.id}-{ad_id}", "title": ad["title"], "description": ad["description"],
+            # a repeated activity needs distinct child ids (the card mapper matches children by id)
+            suffix = "-recommended" if recommended and ad_id in repeated else ""
+            child: dict = {"id": f"{rule.id}-{ad_id}{suffix}", "title": ad["title"], "description": ad["description"],
                            "definitionCanonical": ad["url"]}
+            if recommended:
+                child["extension"] = [{"url": RECOMMENDED_EXT, "valueBoolean": True}]
             if condition:
                 child["condition"] = [{"kind": "applicability", "expression": _expr(condition)}]
             action["action"].append(child)

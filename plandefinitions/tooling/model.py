@@ -23,5 +23,17 @@ class Rule:
     quotes: list[tuple[str, str]] = field(default_factory=list)   # (source key, sentence)
     docs: list[str] = field(default_factory=list)                 # extra documentation sources
     dyn: dict[str, str] = field(default_factory=dict)             # title/description/priority -> define
-    children: list[tuple[str, str | None]] = field(default_factory=list)  # (ActivityDefinition id, condition define)
+    # (ActivityDefinition id, condition define) or (..., condition, True) for a suggestion the
+    # spec ranks first (CDS Hooks isRecommended); the same activity may appear twice, once
+    # recommended and once not, under mutually exclusive conditions.
+    children: list[tuple] = field(default_factory=list)
     selection: str | None = None
+    overrides: tuple[str, ...] = ()  # override-reason codes (CodeSystem override-reason) offered on the card
+
+
+# Override reasons (libraries/terminology CodeSystem-override-reason.json).  NEUTRAL on every
+# card that asks for an action the patient may refuse; JUDGEMENT alone where only the
+# clinician can decide; CHECK on the confirm-failure checks (spec A.0 criterion 4).
+JUDGEMENT = ("clinician-judgement",)
+NEUTRAL = ("patient-declined", "clinician-judgement")
+CHECK = ("acknowledged", "clinician-judgement")

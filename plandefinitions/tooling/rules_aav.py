@@ -3,7 +3,7 @@ rules (A.5-A.7, A.9, A.10) and B (IV-CYC-refractory, WEGENT).  Summaries and quo
 the knowledge spec's; each `applies` names a define of the plan's CQL library."""
 from __future__ import annotations
 
-from .model import ASSESS, ALL, ORDER, Rule
+from .model import ASSESS, ALL, CHECK, JUDGEMENT, NEUTRAL, ORDER, Rule
 
 Q001 = "001"
 
@@ -59,7 +59,9 @@ STRATEGY_A = [
          quotes=[(Q001, "15 mg/kg every 2-3 weeks for 3-6 months"),
                  (Q001, "2 mg/kg/day (maximum 200 mg/day) for 3-6 months")],
          dyn={"title": "A.3 Title", "description": "A.3 Detail"},
-         children=[("cyclophosphamide-iv-pulse", None), ("cyclophosphamide-oral-daily", None)],
+         # spec A.3: lower WBC or moderate prior CYC ranks IV first; otherwise the spec ranks neither
+         children=[("cyclophosphamide-iv-pulse", "IV CYC Recommended", True),
+                   ("cyclophosphamide-iv-pulse", "IV CYC Unranked"), ("cyclophosphamide-oral-daily", None)],
          selection="at-most-one"),
     Rule("A.4", "Glucocorticoids: MP pulses 1–3 g or higher oral dose; then prednisolone 50/60/75 mg/d reduced-dose taper",
          "routine", ASSESS, "A.4 Applies", "E3", "secondary summary (001); taper table secondary",
@@ -113,7 +115,7 @@ STRATEGY_A = [
                  (Q001, "Continue maintenance for minimum 24 months, preferably 24-48 months"),
                  (Q001, "Azathioprine 1.5-2 mg/kg/day"), (Q001, "Mycophenolate mofetil 2000 mg/day in divided doses")],
          dyn={"description": "A.12 Detail"},
-         children=[("rituximab-maintenance", "RTX Maintenance Suggested"),
+         children=[("rituximab-maintenance", "RTX Maintenance Suggested", True),
                    ("azathioprine-maintenance", "RTX Alternative Suggested"),
                    ("mmf-maintenance", "RTX Alternative Suggested")],
          selection="at-most-one"),
@@ -131,7 +133,8 @@ CYC_SAFETY = [
          "Cyclophosphamide is planned or active and no PJP prophylaxis is active.",
          quotes=[(Q001, "Pneumocystis jirovecii prophylaxis is mandatory - use trimethoprim-sulfamethoxazole throughout cyclophosphamide therapy")],
          dyn={"description": "A.5 Detail"},
-         children=[("tmp-smx-pjp-prophylaxis", "TMP-SMX Suggested"),
+         overrides=("pjp-prophylaxis-in-place", "sulfonamide-allergy", *NEUTRAL),
+         children=[("tmp-smx-pjp-prophylaxis", "TMP-SMX Suggested", True),
                    ("atovaquone-pjp-prophylaxis", "Sulfonamide Alternative Suggested"),
                    ("dapsone-pjp-prophylaxis", "Sulfonamide Alternative Suggested")],
          selection="at-most-one"),
@@ -139,7 +142,7 @@ CYC_SAFETY = [
          "secondary summary (001); MESNA RxNorm 44 unverified",
          "An IV cyclophosphamide order or administration without MESNA on the same day. Oral CYC: no MESNA rule (none in the sources).",
          quotes=[(Q001, "MESNA administration is required with intravenous cyclophosphamide to prevent hemorrhagic cystitis")],
-         children=[("mesna-with-iv-cyclophosphamide", None)]),
+         overrides=("mesna-ordered", *NEUTRAL), children=[("mesna-with-iv-cyclophosphamide", None)]),
     Rule("A.7", "Cumulative cyclophosphamide dose", "routine", ALL, "A.7 Applies", "E3", "secondary summary (001)",
          "Cumulative cyclophosphamide over all history (IV administrations plus oral daily dose x days), threshold 36 g.",
          quotes=[(Q001, "Monitor cumulative cyclophosphamide dose - doses above 36 grams are associated with increased malignancy risk")],
@@ -223,5 +226,18 @@ STRATEGY_B = [
          "Refractory disease counts as relapsing disease: maintenance as A.12.",
          quotes=[(Q001, "Switch to rituximab for maintenance - this is preferred for relapsing disease (which refractory disease represents)"),
                  (Q001, "Continue maintenance for minimum 24 months, preferably 24-48 months")],
-         children=[("rituximab-maintenance", None)]),
+         children=[("rituximab-maintenance", None, True)]),
 ]
+
+# Override reasons of the other warning/critical cards (A.5 and A.6 carry theirs inline).
+# Spec-named reasons: A.11-a excludes maintenance (A.12), A.11-b excludes the A.8-b
+# combination; the confirm-failure checks may be acknowledged (A.0 criterion 4).
+OVERRIDES: dict[str, tuple[str, ...]] = {
+    "A.1-a": CHECK, "A.1-b": CHECK, "A.1-c": CHECK, "A.1-d": CHECK,
+    "A.2": NEUTRAL, "A.2-pitfall": JUDGEMENT,
+    "A.11-a": ("mmf-maintenance", *JUDGEMENT), "A.11-b": ("rtx-cyc-combination", *JUDGEMENT), "A.11-c": JUDGEMENT,
+    "A.7": JUDGEMENT, "A.9-1": NEUTRAL, "A.9-2": NEUTRAL, "A.9-3": NEUTRAL, "A.10-a": NEUTRAL, "A.10-b": JUDGEMENT,
+    "B.0-4": CHECK, "B.1": JUDGEMENT, "B.2": NEUTRAL, "B.3": NEUTRAL,
+}
+for _rule in (*STRATEGY_A, *CYC_SAFETY, *STRATEGY_B):
+    _rule.overrides = _rule.overrides or OVERRIDES.get(_rule.id, ())

@@ -2,7 +2,7 @@
 internal organ involvement)."""
 from __future__ import annotations
 
-from .model import ASSESS, Rule
+from .model import ASSESS, CHECK, JUDGEMENT, NEUTRAL, Rule
 
 Q004 = ("004", "Several factors other than drug resistance, such as nonadherence to treatment, undertreatment with "
                "conventional drugs, the effects of accumulated chronic damage, and genetic factors, may contribute to a "
@@ -83,7 +83,7 @@ STRATEGY_C = [
          "C.7-b Applies", "E1", "KDIGO 2024 LN (1B); the >=36-month duration from secondary summaries (E3)",
          "A clinician-recorded response: MPAA maintenance.",
          quotes=[("KDIGO-LN", "after completion of initial therapy, patients should be placed on MPAA for maintenance")],
-         children=[("mmf-maintenance", None)]),
+         children=[("mmf-maintenance", None, True)]),  # "MPAA (preferred)"
     Rule("C.8", "No UPCR/eGFR in 35 days during LN induction: check monthly", "routine", ASSESS, "C.8 Applies", "EX",
          "monitoring interval from memory; 002 reports anti-dsDNA/C3/C4 changes as not significant",
          "Monthly UPCR and eGFR during induction; anti-dsDNA, C3 and C4 are supporting data only.",
@@ -125,3 +125,13 @@ STRATEGY_D = [
          "Unverified options for IgG4-RD relapse: rituximab per the 2020 international consensus; inebilizumab (MITIGATE).",
          docs=["SPEC"]),
 ]
+
+# Override reasons of the warning/critical cards.  C.7-a names its own exception ("unless
+# contraindicated"); the C.1 checks may be acknowledged (as A.1); D.1 calls the trial
+# exclusions "clinician judgement".  D.3's two arms are equal options: nothing is recommended.
+OVERRIDES: dict[str, tuple[str, ...]] = {
+    "C.1-a": CHECK, "C.1-b": CHECK, "C.1-e": CHECK, "C.2": NEUTRAL, "C.7-a": ("hcq-contraindicated", *NEUTRAL),
+    "D.1": JUDGEMENT, "D.2": JUDGEMENT, "D.3": JUDGEMENT, "D.4": JUDGEMENT,
+}
+for _rule in (*STRATEGY_C, *STRATEGY_D):
+    _rule.overrides = _rule.overrides or OVERRIDES.get(_rule.id, ())
