@@ -16,6 +16,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(HERE.parent / "tools"))
+
+from generated_json import render_json, write_or_check  # noqa: E402
 
 from tooling.activities import activity_definitions  # noqa: E402
 from tooling.model import Rule  # noqa: E402
@@ -98,8 +101,9 @@ def _action(rule: Rule, ads: dict[str, dict]) -> dict:
         action["selectionBehavior"] = rule.selection or "any"
         action["action"] = []
         repeated = {ad_id for ad_id, *_ in rule.children if [c[0] for c in rule.children].count(ad_id) > 1}
-        for ad_id, condition, *flags in rule.children:
-            recommended = bool(flags and flags[0])
+        for ad_id, condition, *extra in rule.children:
+            recommended = bool(extra and extra[0])
+            title_define = extra[1] if len(extra) > 1 else None
             ad = ads[ad_id]
             # a repeated activity needs distinct child ids (the card mapper matches children by id)
             suffix = "-recommended" if recommended and ad_id in repeated else ""
@@ -109,6 +113,8 @@ def _action(rule: Rule, ads: dict[str, dict]) -> dict:
                 child["extension"] = [{"url": RECOMMENDED_EXT, "valueBoolean": True}]
             if condition:
                 child["condition"] = [{"kind": "applicability", "expression": _expr(condition)}]
+            if title_define:
+                child["dynamicValue"] = [{"path": "action.title", "expression": _expr(title_define)}]
             action["action"].append(child)
     return action
 
@@ -141,20 +147,8 @@ def artifacts() -> list[dict]:
 
 
 def main(argv: list[str]) -> int:
-    check = "--check" in argv
-    stale = []
-    for resource in artifacts():
-        path = HERE / f"{resource['resourceType']}-{resource['id']}.json"
-        text = json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
-        if check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                stale.append(path.name)
-        else:
-            path.write_text(text, encoding="utf-8")
-    if check and stale:
-        print("stale artifacts (run plandefinitions/build_plandefinitions.py):", ", ".join(stale))
-        return 1
-    return 0
+    files = {HERE / f"{r['resourceType']}-{r['id']}.json": render_json(r) for r in artifacts()}
+    return write_or_check(files, "--check" in argv, "artifacts", "plandefinitions/build_plandefinitions.py")
 
 
 if __name__ == "__main__":

@@ -12,10 +12,11 @@ line-oriented; no full parse is needed for this).
 from __future__ import annotations
 
 import base64
-import json
 import re
 import sys
 from pathlib import Path
+
+from generated_json import render_json, write_or_check  # this folder: run as a script
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARIES = ROOT / "libraries"
@@ -82,25 +83,10 @@ def _title(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
 
 
-def render(resource: dict) -> str:
-    return json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
-
-
 def main(argv: list[str]) -> int:
-    check = "--check" in argv
-    stale = []
-    for cql in sorted(LIBRARIES.glob("*.cql")):
-        out = cql.with_suffix(".json")
-        text = render(library_resource(cql))
-        if check:
-            if not out.exists() or out.read_text(encoding="utf-8") != text:
-                stale.append(out.name)
-        else:
-            out.write_text(text, encoding="utf-8")
-    if check and stale:
-        print("stale Library resources (run tools/build_library_resources.py):", ", ".join(stale))
-        return 1
-    return 0
+    files = {cql.with_suffix(".json"): render_json(library_resource(cql))
+             for cql in sorted(LIBRARIES.glob("*.cql"))}
+    return write_or_check(files, "--check" in argv, "Library resources", "tools/build_library_resources.py")
 
 
 if __name__ == "__main__":

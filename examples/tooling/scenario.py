@@ -20,6 +20,12 @@ class Scenario:
     summary_prefix: dict[str, str] = field(default_factory=dict)
     suggestions_exclude: dict[str, list[str]] = field(default_factory=dict)  # words no suggestion label may hold
     suggestion_doses: dict[str, list[float]] = field(default_factory=dict)   # first doseQuantity (mg) of each suggested order
+    # CDS Hooks card features (examples/tooling/card_features.py): rule -> word the one
+    # recommended suggestion's label holds; rule -> words no recommended label may hold;
+    # rule -> override-reason codes the card must offer.
+    recommended: dict[str, str] = field(default_factory=dict)
+    not_recommended: dict[str, list[str]] = field(default_factory=dict)
+    override_reasons: dict[str, list[str]] = field(default_factory=dict)
     hook: str = "patient-view"
     draft_orders: list[dict] = field(default_factory=list)
     enable_ex: bool = False
@@ -36,6 +42,10 @@ class Scenario:
                      "hook": self.hook, "enable_ex": self.enable_ex, "fire": self.fire, "not_fire": self.not_fire,
                      "figures": self.figures, "summaries": self.summaries, "summary_prefix": self.summary_prefix,
                      "suggestions_exclude": self.suggestions_exclude, "suggestion_doses": self.suggestion_doses}
+        # only when set, so the expectations written before these features stay as they were
+        for name in ("recommended", "not_recommended", "override_reasons"):
+            if getattr(self, name):
+                out[name] = getattr(self, name)
         if self.draft_orders:
             out["draftOrders"] = draft_bundle(self.draft_orders)
         return out

@@ -6,23 +6,19 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn, Optional
 
 import typer
 
+from fhirrules.cli.usage import fail, parse_params
 
-def _fail(message: str) -> None:
-    typer.echo(f"fhirrules apply: {message}".splitlines()[0], err=True)
-    raise typer.Exit(2)
+
+def _fail(message: str) -> NoReturn:
+    fail("apply", message)
 
 
 def _params(items: list[str], enable_ex: bool) -> dict[str, str]:
-    out = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            _fail(f"--param {item!r}: expected NAME=VALUE")
-        out[name.strip()] = value.strip()
+    out = parse_params("apply", items)
     if enable_ex:
         out.setdefault("Enable EX Rules", "true")
     return out

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NoReturn, Optional
 
 import typer
+
+from fhirrules.cli.usage import fail
 
 conformance_app = typer.Typer(help="Run the CQL or FHIRPath conformance suites.", no_args_is_help=True)
 
@@ -23,9 +25,8 @@ def _write_xfail(path: Path, report: Any, suite: str, command: str) -> None:
                     + "".join(line + "\n" for line in lines), encoding="utf-8")
 
 
-def _fail(message: str) -> None:
-    typer.echo(f"fhirrules conformance: {message}".splitlines()[0], err=True)
-    raise typer.Exit(2)
+def _fail(message: str) -> NoReturn:
+    fail("conformance", message)
 
 
 @conformance_app.command("cql")

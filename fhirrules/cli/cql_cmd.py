@@ -6,24 +6,19 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NoReturn, Optional
 
 import typer
 
+from fhirrules.cli.usage import fail, parse_params
 
-def _fail(message: str) -> None:
-    typer.echo(f"fhirrules cql: {message}".splitlines()[0], err=True)
-    raise typer.Exit(2)
+
+def _fail(message: str) -> NoReturn:
+    fail("cql", message)
 
 
 def _params(items: list[str]) -> dict[str, str]:
-    out = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            _fail(f"--param {item!r}: expected NAME=VALUE")
-        out[name.strip()] = value.strip()
-    return out
+    return parse_params("cql", items)
 
 
 def _patient_label(record: Any, index: int) -> str:

@@ -4,61 +4,37 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-# ---------------------------------------------------------------- logic
+from fhirrules.cql.operators.logical import Implies, Xor, and3, not3, or3
+
+# The truth tables live in operators/logical.py; this module only decides which operand
+# is evaluated at all (the right one is skipped once the left decides the result).
 def _and(a: Callable, b: Callable) -> Callable:
     def fn(ctx: Any) -> Any:
         x = a(ctx)
-        if x is False:
-            return False
-        y = b(ctx)
-        if y is False:
-            return False
-        if x is None or y is None:
-            return None
-        return True
+        return False if x is False else and3(x, b(ctx))
     return fn
 
 
 def _or(a: Callable, b: Callable) -> Callable:
     def fn(ctx: Any) -> Any:
         x = a(ctx)
-        if x is True:
-            return True
-        y = b(ctx)
-        if y is True:
-            return True
-        if x is None or y is None:
-            return None
-        return False
+        return True if x is True else or3(x, b(ctx))
     return fn
 
 
 def _xor(a: Callable, b: Callable) -> Callable:
-    def fn(ctx: Any) -> Any:
-        x, y = a(ctx), b(ctx)
-        if x is None or y is None:
-            return None
-        return x != y
-    return fn
+    return lambda ctx: Xor(a(ctx), b(ctx))
 
 
 def _implies(a: Callable, b: Callable) -> Callable:
     def fn(ctx: Any) -> Any:
         x = a(ctx)
-        if x is False:
-            return True
-        y = b(ctx)
-        if x is True:
-            return y
-        return True if y is True else None
+        return True if x is False else Implies(x, b(ctx))
     return fn
 
 
 def _not(a: Callable) -> Callable:
-    def fn(ctx: Any) -> Any:
-        x = a(ctx)
-        return None if x is None else not x
-    return fn
+    return lambda ctx: not3(a(ctx))
 
 
 LOGIC = {"And": _and, "Or": _or, "Xor": _xor, "Implies": _implies}

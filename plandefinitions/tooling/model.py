@@ -23,9 +23,10 @@ class Rule:
     quotes: list[tuple[str, str]] = field(default_factory=list)   # (source key, sentence)
     docs: list[str] = field(default_factory=list)                 # extra documentation sources
     dyn: dict[str, str] = field(default_factory=dict)             # title/description/priority -> define
-    # (ActivityDefinition id, condition define) or (..., condition, True) for a suggestion the
-    # spec ranks first (CDS Hooks isRecommended); the same activity may appear twice, once
-    # recommended and once not, under mutually exclusive conditions.
+    # (ActivityDefinition id, condition define[, recommended[, title define]]): recommended
+    # True for a suggestion the spec ranks first (CDS Hooks isRecommended; the same activity
+    # may appear twice, once recommended and once not, under mutually exclusive conditions);
+    # the title define gives the suggestion label a patient-specific dose (dynamicValue).
     children: list[tuple] = field(default_factory=list)
     selection: str | None = None
     overrides: tuple[str, ...] = ()  # override-reason codes (CodeSystem override-reason) offered on the card

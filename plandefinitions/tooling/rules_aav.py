@@ -60,8 +60,10 @@ STRATEGY_A = [
                  (Q001, "2 mg/kg/day (maximum 200 mg/day) for 3-6 months")],
          dyn={"title": "A.3 Title", "description": "A.3 Detail"},
          # spec A.3: lower WBC or moderate prior CYC ranks IV first; otherwise the spec ranks neither
-         children=[("cyclophosphamide-iv-pulse", "IV CYC Recommended", True),
-                   ("cyclophosphamide-iv-pulse", "IV CYC Unranked"), ("cyclophosphamide-oral-daily", None)],
+         # the labels name the dose (EX age/renal reductions when enabled)
+         children=[("cyclophosphamide-iv-pulse", "IV CYC Recommended", True, "IV CYC Suggestion Title"),
+                   ("cyclophosphamide-iv-pulse", "IV CYC Unranked", False, "IV CYC Suggestion Title"),
+                   ("cyclophosphamide-oral-daily", None, False, "Oral CYC Suggestion Title")],
          selection="at-most-one"),
     Rule("A.4", "Glucocorticoids: MP pulses 1–3 g or higher oral dose; then prednisolone 50/60/75 mg/d reduced-dose taper",
          "routine", ASSESS, "A.4 Applies", "E3", "secondary summary (001); taper table secondary",
@@ -209,7 +211,8 @@ STRATEGY_B = [
                          "remission or low disease activity state"),
                  ("000", "Switching to oral CYC can be an effective rescue treatment for patients with systemic forms of WG or MPA "
                          "who fail to achieve remission with first-line CS and intravenous CYC.")],
-         dyn={"description": "B.2 Detail"}, children=[("cyclophosphamide-oral-daily", None)]),
+         dyn={"description": "B.2 Detail"},
+         children=[("cyclophosphamide-oral-daily", None, False, "Oral CYC Suggestion Title")]),
     Rule("B.3", "Refractory GPA/MPA with massive alveolar haemorrhage: high mortality. Urgent escalation; assess PLEX criteria",
          "stat", ASSESS, "B.3 Applies", "E4", "prospective cohort within the WEGENT trial",
          "Refractory disease with massive alveolar haemorrhage or alveolar haemorrhage with hypoxaemia.",

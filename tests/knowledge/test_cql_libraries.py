@@ -104,3 +104,29 @@ def test_censored_lab_values_are_left_out_not_read_as_exact(tmp_path):
     results = runner.evaluate(record, names=["Creatinine Results", "Latest Creatinine"])
     assert len(results["Creatinine Results"]) == 1
     assert results["Latest Creatinine"]["umol"] == 310
+
+
+# EX CYCLOPS-style reductions (spec A.3): IV age 60-70 -2.5 mg/kg, >70 -5, creatinine
+# 300-500 umol/L -2.5 (added); oral age >60 -25 %, >75 -50 %.  Boundaries on both sides.
+@pytest.mark.parametrize("age, creat, mg_per_kg", [
+    (59, "299.9", 15), (60, "299.9", "12.5"), (70, "299.9", "12.5"), (71, "299.9", 10), (59, "300.0", "12.5"),
+    (59, "500.0", "12.5"), (59, "500.1", 15), (72, "350.0", "7.5"), ("null", "null", 15)])
+def test_ex_iv_cyc_reduction(engine, age, creat, mg_per_kg):
+    assert _eval(engine, f'Dose."IV CYC mg per kg"(true, {age}, {creat})') == Decimal(str(mg_per_kg))
+    # off unless the EX rules are enabled
+    assert _eval(engine, f'Dose."IV CYC mg per kg"(false, {age}, {creat})') == 15
+
+
+@pytest.mark.parametrize("age, factor", [(60, "1.0"), (61, "0.75"), (75, "0.75"), (76, "0.5"), ("null", "1.0")])
+def test_ex_oral_cyc_reduction(engine, age, factor):
+    assert _eval(engine, f'Dose."Oral CYC Factor"(true, {age})') == Decimal(factor)
+    assert _eval(engine, f'Dose."Oral CYC Factor"(false, {age})') == 1
+
+
+def test_ex_reduced_doses_are_rounded_like_the_full_ones(engine):
+    # 80 kg, age 64, creatinine 300: IV 10 mg/kg = 800 mg; oral min(160, 200) x 0.75 = 120 -> 125 mg
+    assert _eval(engine, 'Dose."IV CYC Rounded At mg"(80.0, 10.0)') == 800
+    assert _eval(engine, 'Dose."Oral CYC Rounded At mg"(80.0, 0.75)') == 125
+    # the reduction applies to the capped dose: 112 kg -> 200 mg/d x 0.5 = 100 mg
+    assert _eval(engine, 'Dose."Oral CYC Rounded At mg"(112.0, 0.5)') == 100
+    assert _eval(engine, 'Dose."CYCLOPS Note"(false, 64, 300.0)') is None

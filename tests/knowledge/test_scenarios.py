@@ -3,8 +3,10 @@
 
 For each `examples/expected/<key>.json`: every rule in `fire` yields a card with that
 indicator, no rule in `not_fire` yields a card, each card shows its `figures` (in the
-summary or the detail), `summaries` match exactly and `summary_prefix` starts them, and
-no suggestion of a rule in `suggestions_exclude` names an excluded drug."""
+summary or the detail), `summaries` match exactly and `summary_prefix` starts them,
+no suggestion of a rule in `suggestions_exclude` names an excluded drug, the suggestion
+the spec ranks first is the one `isRecommended` (`recommended` / `not_recommended`), and
+the card offers the `override_reasons` codes."""
 from __future__ import annotations
 
 import json
@@ -20,6 +22,7 @@ from kb_paths import EXAMPLES, EXPECTED, LIBRARIES, PLANS, load
 # Scenarios that cannot pass yet because of a gap outside the knowledge base: key -> reason
 # (strict xfail, so a fixed gap shows up as XPASS and the entry must go).
 KNOWN_GAPS: dict[str, str] = {}
+OVERRIDE_SYSTEM = "http://fhirrules.org/fhir/CodeSystem/override-reason"
 
 
 def _case(path: Path):
@@ -68,6 +71,30 @@ def _suggested_doses(card: dict) -> list:
     return doses
 
 
+def _recommended_labels(card: dict) -> list[str]:
+    return [s["label"] for s in card.get("suggestions", []) if s.get("isRecommended")]
+
+
+def _check_card_features(cards: dict[str, dict], expected: dict) -> None:
+    """isRecommended where the spec ranks the options, overrideReasons on the order checks."""
+    for rule, word in expected.get("recommended", {}).items():
+        labels = _recommended_labels(cards[rule])
+        assert len(labels) == 1 and word.lower() in labels[0].lower(), f"{rule} recommends {labels}"
+    for rule, words in expected.get("not_recommended", {}).items():
+        assert cards[rule].get("suggestions"), f"{rule} has no suggestions to judge"
+        labels = " | ".join(_recommended_labels(cards[rule])).lower()
+        assert not any(w.lower() in labels for w in words), f"{rule} must not recommend {words}: {labels}"
+    for rule, codes in expected.get("override_reasons", {}).items():
+        offered = {(r["system"], r["code"]): r["display"] for r in cards[rule].get("overrideReasons", [])}
+        missing = [c for c in codes if (OVERRIDE_SYSTEM, c) not in offered]
+        assert not missing, f"{rule} does not offer {missing}; offers {offered}"
+        assert all(offered.values()), "CDS Hooks requires a display on every override reason"
+    for card in cards.values():
+        # CDS Hooks: with at-most-one selection, at most one suggestion may be recommended
+        if card.get("selectionBehavior") == "at-most-one":
+            assert len(_recommended_labels(card)) <= 1, card["summary"]
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_scenario_cards(reasoner, case):
     expected = load(case)
@@ -91,6 +118,7 @@ def test_scenario_cards(reasoner, case):
             assert not any(w in label for w in words), suggestion["label"]
     for rule, doses in expected["suggestion_doses"].items():
         assert _suggested_doses(cards[rule]) == doses, rule
+    _check_card_features(cards, expected)
     for card in cards.values():
         assert len(card["summary"]) < 140
         assert card["detail"].splitlines()[-1].startswith("Evidence: ")

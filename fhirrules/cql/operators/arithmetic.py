@@ -20,6 +20,7 @@ from fhirrules.cql.types.primitives import (DECIMAL_CONTEXT, DECIMAL_MAX, DECIMA
                                             Long, fits_integer, fits_long, normalize_decimal)
 from fhirrules.cql.types.interval import Interval
 from fhirrules.cql.types.quantity import Quantity
+from fhirrules.cql.types.typesys import NamedType, type_of
 
 Number = Any  # int | Long | Decimal
 
@@ -256,60 +257,44 @@ def Abs(a: Any) -> Any:
 
 # ---------------------------------------------------------- successor/predecessor
 def Successor(a: Any) -> Any:
-    """The next value at the value's own precision; past the maximum is an error."""
-    if a is None:
-        return None
-    if isinstance(a, Decimal):
-        r = a + DECIMAL_STEP
-        if r > DECIMAL_MAX:
-            raise CqlRuntimeError("successor of the maximum Decimal")
-        return r
-    if isinstance(a, Quantity):
-        return Quantity(Successor(a.value), a.unit)
-    if is_number(a):
-        r = integer_result(int(a) + 1, _result_kind(a, a))
-        if r is None:
-            raise CqlRuntimeError(f"successor of the maximum {type_name(a)}")
-        return r
-    if is_temporal(a):
-        return a.successor()
-    raise CqlRuntimeError(f"successor is not defined for {type_name(a)}")
+    return _step(a, +1)
 
 
 def Predecessor(a: Any) -> Any:
+    return _step(a, -1)
+
+
+def _step(a: Any, sign: int) -> Any:
+    """The next (``sign`` +1) or previous (-1) value at the value's own precision; stepping
+    past the end of the type's range is an error, as the spec says."""
     if a is None:
         return None
+    up = sign > 0
+    word, end = ("successor", "maximum") if up else ("predecessor", "minimum")
     if isinstance(a, Decimal):
-        r = a - DECIMAL_STEP
-        if r < DECIMAL_MIN:
-            raise CqlRuntimeError("predecessor of the minimum Decimal")
+        r = a + DECIMAL_STEP if up else a - DECIMAL_STEP
+        if (r > DECIMAL_MAX) if up else (r < DECIMAL_MIN):
+            raise CqlRuntimeError(f"{word} of the {end} Decimal")
         return r
     if isinstance(a, Quantity):
-        return Quantity(Predecessor(a.value), a.unit)
+        return Quantity(_step(a.value, sign), a.unit)
     if is_number(a):
-        r = integer_result(int(a) - 1, _result_kind(a, a))
+        r = integer_result(int(a) + sign, _result_kind(a, a))
         if r is None:
-            raise CqlRuntimeError(f"predecessor of the minimum {type_name(a)}")
+            raise CqlRuntimeError(f"{word} of the {end} {type_name(a)}")
         return r
     if is_temporal(a):
-        return a.predecessor()
-    raise CqlRuntimeError(f"predecessor is not defined for {type_name(a)}")
+        return a.successor() if up else a.predecessor()
+    raise CqlRuntimeError(f"{word} is not defined for {type_name(a)}")
 
 
 def type_name(x: Any) -> str:
+    """A value's type for error messages: its System type name (typesys.type_of, the one
+    place that maps run-time values to System types), else the Python class name."""
     if x is None:
         return "null"
-    if isinstance(x, bool):
-        return "Boolean"
-    if type(x) is Long:
-        return "Long"
-    if isinstance(x, int):
-        return "Integer"
-    if isinstance(x, Decimal):
-        return "Decimal"
-    if isinstance(x, str):
-        return "String"
-    return type(x).__name__
+    t = type_of(x)
+    return t.name if isinstance(t, NamedType) else type(x).__name__
 
 
 OPERATORS: dict[str, Callable[..., Any]] = {

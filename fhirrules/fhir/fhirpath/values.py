@@ -7,6 +7,7 @@ from typing import Any, Optional
 
 from fhirrules.cql.errors import CqlRuntimeError
 from fhirrules.cql.types.quantity import Quantity
+from fhirrules.cql.types.typesys import NamedType, type_of
 from fhirrules.fhir.fhirpath.nodes import PRIMITIVE_SYSTEM_TYPE, Node
 
 UCUM = "http://unitsofmeasure.org"
@@ -79,21 +80,17 @@ def to_boolean(items: list) -> Optional[bool]:
     return True
 
 
+# FHIRPath's System types (its spec, "Models"): the CQL System types minus Ratio and the
+# clinical ones, which FHIRPath does not have.
+_FHIRPATH_SYSTEM_TYPES = frozenset({"Boolean", "Integer", "Long", "Decimal", "String", "Quantity",
+                                    "Date", "DateTime", "Time"})
+
+
 def system_type_name(value: Any) -> Optional[str]:
-    from fhirrules.cql.types import temporal
-    if isinstance(value, bool):
-        return "Boolean"
-    if isinstance(value, int):
-        from fhirrules.cql.types.primitives import Long
-        return "Long" if isinstance(value, Long) else "Integer"
-    if isinstance(value, Decimal):
-        return "Decimal"
-    if isinstance(value, str):
-        return "String"
-    if isinstance(value, Quantity):
-        return "Quantity"
-    for name in ("DateTime", "Date", "Time"):
-        cls = getattr(temporal, name, None)
-        if cls is not None and isinstance(value, cls):
-            return name
+    """The FHIRPath System type name of a System value, or None for anything else (FHIR
+    nodes, lists, CQL-only types).  Built on typesys.type_of so CQL and FHIRPath name a
+    value's type in one place."""
+    t = type_of(value)
+    if isinstance(t, NamedType) and t.name in _FHIRPATH_SYSTEM_TYPES:
+        return t.name
     return None
