@@ -9,7 +9,9 @@ patient-view calls carrying a 1,000-resource prefetch (the clinical example S01,
 rules fire and cards are built, padded with synthetic history from
 ``synthetic_patients.py``, split over the service's prefetch templates) from a bounded
 concurrent client (httpx, asyncio semaphore). Prints throughput and p50/p95/p99 latency
-per concurrency level. Talks to 127.0.0.1 only."""
+per concurrency level, plus the CPU time the server processes (all workers) and the client
+spent per request, read from /proc: on a shared 2-core machine wall-clock numbers move with
+other people's load, CPU per request much less. Talks to 127.0.0.1 only."""
 from __future__ import annotations
 
 import argparse
@@ -121,6 +123,30 @@ async def load(url: str, body: bytes, n: int, concurrency: int, headers_for) -> 
     return latencies, failures
 
 
+def process_tree_cpu(root: int) -> float | None:
+    """User+system CPU seconds of ``root`` and its child processes (uvicorn workers), from
+    /proc (Linux); None where /proc is not available."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total, found = 0.0, False
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        # after the command: state ppid ... utime(12th) stime(13th) counted from state
+        if int(entry) == root or int(fields[1]) == root:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            found = True
+    return total if found else None
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
@@ -149,14 +175,24 @@ def bench(label: str, server_args: list[str], env: dict, headers_for, args) -> N
             raise SystemExit(f"warm-up call failed: {warm.status_code} {warm.text[:200]}")
         print(f"[{label}] service {service['id']}, request body {len(body) / 1024:.0f} KiB, "
               f"{len(warm.json()['cards'])} card(s)")
-        print(f"[{label}] {'conc':>4} {'requests':>8} {'fail':>4} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+        print(f"[{label}] workers {args.workers}, {os.cpu_count()} cores, load average before "
+              f"{os.getloadavg()[0]:.2f}")
+        print(f"[{label}] {'conc':>4} {'requests':>8} {'fail':>4} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
+              f"{'p99 ms':>8} {'srv cpu ms/req':>14} {'client cpu ms/req':>17} {'load':>5}")
         for concurrency in args.concurrency:
+            server_cpu = process_tree_cpu(server.proc.pid)
+            client_cpu = time.process_time()
             started = time.perf_counter()
             latencies, failures = asyncio.run(load(url, body, args.requests, concurrency, headers_for))
             seconds = time.perf_counter() - started
+            client_ms = (time.process_time() - client_cpu) * 1000 / max(1, len(latencies))
+            after = process_tree_cpu(server.proc.pid)
+            server_ms = ((after - server_cpu) * 1000 / max(1, len(latencies))
+                         if after is not None and server_cpu is not None else float("nan"))
             print(f"[{label}] {concurrency:>4} {len(latencies):>8} {failures:>4} {len(latencies) / seconds:>7.1f} "
                   f"{percentile(latencies, 0.50) * 1000:>8.1f} {percentile(latencies, 0.95) * 1000:>8.1f} "
-                  f"{percentile(latencies, 0.99) * 1000:>8.1f}")
+                  f"{percentile(latencies, 0.99) * 1000:>8.1f} {server_ms:>14.1f} {client_ms:>17.1f} "
+                  f"{os.getloadavg()[0]:>5.2f}")
     finally:
         server.stop()
 

@@ -12,7 +12,6 @@ auth failure is a bare 401. Bad input is a 4xx OperationOutcome, an evaluation f
 500 OperationOutcome: no traceback ever leaves the process."""
 from __future__ import annotations
 
-import gc
 import logging
 import time
 from datetime import datetime, timezone
@@ -30,6 +29,7 @@ from fhirrules.cdshooks.cards import CardSet
 from fhirrules.cdshooks.config import ServiceConfig
 from fhirrules.cdshooks.discovery import (ServiceDefinition, build_services, reasoner_requirements,
                                           valueset_expander)
+from fhirrules.cdshooks.gcpolicy import settle_long_lived
 from fhirrules.cdshooks.feedback import FeedbackStore, validate_feedback
 from fhirrules.cdshooks.evaluation import (EvaluationFailed, EvaluationLane, NeedsServer, evaluate_gathered,
                                            evaluate_raw)
@@ -78,13 +78,7 @@ def create_app(config: ServiceConfig, reasoner: Reasoner | None = None) -> FastA
     if reasoner is None:
         reasoner = load_reasoner(config.knowledge_dirs, knowledge_only=config.knowledge_only)
     state = ServiceState(config, reasoner)
-    # The knowledge (compiled closures, value sets) is long-lived: move it out of the
-    # collector's generations so full collections, triggered by each request's thousands of
-    # short-lived dicts, stop rescanning it (benchmarks/service_benchmark.py, 1,000-resource
-    # prefetch, one worker: 24 -> 49 requests/s, p95 210 -> 32 ms).
-    gc.collect()
-    gc.freeze()
-    tune_gc()
+    settle_long_lived()   # gcpolicy.py: knowledge frozen, fewer young collections
     log.info("knowledge loaded and compiled in %.2f s: %d service(s)",
              time.perf_counter() - started, len(state.services))
     if not config.auth_enabled:
@@ -194,18 +188,6 @@ async def _hook_call(state: ServiceState, service: ServiceDefinition, raw: bytes
         except Exception as exc:   # the cards matter more than the registry
             log.error("could not register cards: %s", exc)
     return Response(outcome.payload, media_type="application/json")
-
-
-def tune_gc() -> None:
-    """Collect the youngest generation less often: a request allocates some 30,000
-    short-lived containers (the parsed prefetch), nearly all freed by reference counting,
-    so the default threshold (700) runs dozens of pointless young collections per request.
-    The older generations keep their defaults, so cycles are still reclaimed."""
-    _, second, third = gc.get_threshold()
-    gc.set_threshold(GC_YOUNG_THRESHOLD, second, third)
-
-
-GC_YOUNG_THRESHOLD = 20_000
 
 
 def _run_rules(state: ServiceState, service: ServiceDefinition, body: dict, resources: list[dict]) -> CardSet:

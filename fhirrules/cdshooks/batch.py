@@ -6,7 +6,6 @@ evaluated in a worker process that loaded and compiled the knowledge once (initi
 A unit that cannot be read or evaluated yields one error result and the batch goes on."""
 from __future__ import annotations
 
-import gc
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from fhirrules.cdshooks.gcpolicy import settle_long_lived
 from fhirrules.cdshooks.pipeline import run_hook_cards
 from fhirrules.cdshooks.reasoner import Reasoner, load_reasoner
 
@@ -91,10 +91,7 @@ def make_reasoner(knowledge: tuple[str, ...], knowledge_only: bool) -> Reasoner:
 def _init_worker(knowledge: tuple[str, ...], knowledge_only: bool, factory: Callable | None) -> None:
     global _REASONER
     _REASONER = (factory or make_reasoner)(knowledge, knowledge_only)
-    # Long-lived knowledge out of the collector's way (see app.create_app): each patient
-    # allocates thousands of dicts, and full collections would rescan the knowledge.
-    gc.collect()
-    gc.freeze()
+    settle_long_lived()   # gcpolicy.py: knowledge frozen, fewer young collections
 
 
 def evaluate_unit(unit: Path, options: EvalOptions) -> list[PatientResult]:
@@ -158,6 +155,11 @@ def run_batch(units: list[Path], options: EvalOptions, jobs: int = 1,
         for unit in units:
             yield from evaluate_unit(unit, options)
         return
+    # no more workers than units: each one pays the knowledge load
+    jobs = min(jobs, len(units))
+    # Workers get paths (cheap to send) and read the data themselves; results come back
+    # in chunks so the parent's pickling round trips stay few, yet small enough (about four
+    # chunks per worker) that the last chunks do not leave a worker idle for long.
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                              initargs=(options.knowledge, options.knowledge_only, factory)) as pool:
         chunk = max(1, min(16, len(units) // (jobs * 4)))

@@ -136,13 +136,14 @@ def run_evaluate(args: EvaluateArgs) -> int:
                       console=stderr, disable=not show_progress, transient=True) as progress:
             task = progress.add_task("evaluating", total=len(units), rate=0.0)
             seen_units: set[str] = set()
+            done = 0   # patients evaluated so far (counted as they come: no rescan per result)
             for result in batch.run_batch(units, options, jobs=jobs):
                 results.append(result)
+                done += not result.error
                 _emit(result, args.fmt, stdout, out_file, orjson, print_text, markdown_report)
                 if result.source not in seen_units:
                     seen_units.add(result.source)
                     elapsed = time.perf_counter() - started
-                    done = sum(1 for r in results if not r.error)
                     progress.update(task, advance=1, rate=done / elapsed if elapsed else 0.0)
     except Exception as exc:   # e.g. knowledge that cannot load in a worker
         return fail(batch.one_line(exc, "knowledge"))

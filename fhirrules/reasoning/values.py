@@ -13,6 +13,7 @@ from fhirrules.cql.types.clinical import Code, Concept
 from fhirrules.cql.types.interval import Interval
 from fhirrules.cql.types.quantity import Quantity
 from fhirrules.cql.types.ratio import Ratio
+from fhirrules.cql.types.temporal import is_temporal
 
 UCUM = "http://unitsofmeasure.org"
 
@@ -46,10 +47,6 @@ def temporal_string(value: Any) -> str | None:
     if text.endswith("T"):        # DateTime with date precision @2014-01-01T
         return text[:-1]
     return text
-
-
-def is_temporal(value: Any) -> bool:
-    return hasattr(value, "cql_str") and hasattr(value, "precision")
 
 
 def quantity(q: Quantity) -> dict:

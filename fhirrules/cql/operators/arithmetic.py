@@ -70,6 +70,21 @@ def _qty(value: Optional[Decimal], unit: str) -> Optional[Quantity]:
     return None if value is None else Quantity(value, unit)
 
 
+def _in_left_unit(a: Quantity, b: Quantity, op: Callable[[Decimal, Decimal], Decimal]) -> Optional[Quantity]:
+    """``a op b`` with ``b`` converted to ``a``'s unit first (Add, Subtract); null when the
+    units are not comparable."""
+    bv = _convert_to(b, a.unit)
+    if bv is None:
+        return None
+    with localcontext(DECIMAL_CONTEXT):
+        return _qty(normalize_decimal(op(a.value, bv)), a.unit)
+
+
+def _as_quantity(x: Any) -> Quantity:
+    """A number next to a Quantity in ``*`` and ``/`` is the unitless Quantity ``'1'``."""
+    return x if isinstance(x, Quantity) else Quantity(to_decimal(x), "1")
+
+
 # ------------------------------------------------------------- uncertainty
 def _bounds(x: Any) -> tuple[Any, Any]:
     return (x.low, x.high) if isinstance(x, Interval) else (x, x)
@@ -102,11 +117,7 @@ def Add(a: Any, b: Any) -> Any:
     if is_number(a) and is_number(b):
         return _numeric(a, b, lambda x, y: x + y, lambda x, y: x + y)
     if isinstance(a, Quantity) and isinstance(b, Quantity):
-        bv = _convert_to(b, a.unit)
-        if bv is None:
-            return None
-        with localcontext(DECIMAL_CONTEXT):
-            return _qty(normalize_decimal(a.value + bv), a.unit)
+        return _in_left_unit(a, b, lambda x, y: x + y)
     if is_temporal(a) and isinstance(b, Quantity):
         return a.add_quantity(b)
     if isinstance(a, str) and isinstance(b, str):
@@ -122,11 +133,7 @@ def Subtract(a: Any, b: Any) -> Any:
     if is_number(a) and is_number(b):
         return _numeric(a, b, lambda x, y: x - y, lambda x, y: x - y)
     if isinstance(a, Quantity) and isinstance(b, Quantity):
-        bv = _convert_to(b, a.unit)
-        if bv is None:
-            return None
-        with localcontext(DECIMAL_CONTEXT):
-            return _qty(normalize_decimal(a.value - bv), a.unit)
+        return _in_left_unit(a, b, lambda x, y: x - y)
     if is_temporal(a) and isinstance(b, Quantity):
         return a.subtract_quantity(b)
     raise CqlRuntimeError(f"cannot subtract {type_name(b)} from {type_name(a)}")
@@ -140,8 +147,7 @@ def Multiply(a: Any, b: Any) -> Any:
     if is_number(a) and is_number(b):
         return _numeric(a, b, lambda x, y: x * y, lambda x, y: x * y)
     if isinstance(a, Quantity) or isinstance(b, Quantity):
-        qa = a if isinstance(a, Quantity) else Quantity(to_decimal(a), "1")
-        qb = b if isinstance(b, Quantity) else Quantity(to_decimal(b), "1")
+        qa, qb = _as_quantity(a), _as_quantity(b)
         if qa.value is None or qb.value is None:
             return None
         with localcontext(DECIMAL_CONTEXT):
@@ -162,8 +168,7 @@ def Divide(a: Any, b: Any) -> Any:
         except InvalidOperation:
             return None
     if isinstance(a, Quantity) or isinstance(b, Quantity):
-        qa = a if isinstance(a, Quantity) else Quantity(to_decimal(a), "1")
-        qb = b if isinstance(b, Quantity) else Quantity(to_decimal(b), "1")
+        qa, qb = _as_quantity(a), _as_quantity(b)
         if qa.value is None or qb.value is None or qb.value == 0:
             return None
         with localcontext(DECIMAL_CONTEXT):
