@@ -49,19 +49,27 @@ def free_port() -> int:
 class Server:
     """``fhirrules serve`` in a subprocess, stopped with SIGINT."""
 
-    def __init__(self, port: int, args: list[str], env: dict[str, str]) -> None:
+    def __init__(self, port: int, args: list[str], env: dict[str, str], workers: int, log_path: Path) -> None:
         self.base = f"http://127.0.0.1:{port}"
+        self.workers = workers
+        self.log_path = log_path
+        self.log = open(log_path, "wb")
         self.proc = subprocess.Popen([sys.executable, "-m", "fhirrules", "serve", "--port", str(port), *args],
-                                     env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                     env=env, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def workers_loaded(self) -> int:
+        return self.log_path.read_text(errors="replace").count("knowledge loaded and compiled in")
 
     def wait_ready(self, headers_for) -> None:
+        """Until every worker has loaded the knowledge (the first one up would otherwise
+        take all the client's connections) and discovery answers."""
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit("the server exited during start-up")
+                raise SystemExit("the server exited during start-up:\n" + self.log_path.read_text()[-2000:])
             try:
                 r = httpx.get(f"{self.base}/cds-services", headers=headers_for(f"{self.base}/cds-services"), timeout=2)
-                if r.status_code == 200:
+                if r.status_code == 200 and self.workers_loaded() >= self.workers:
                     return
             except httpx.HTTPError:
                 pass
@@ -71,9 +79,11 @@ class Server:
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGINT)
         try:
-            self.proc.wait(timeout=20)
+            self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.log.close()
 
 
 def patient_resources(n_resources: int, clinical: Path | None) -> tuple[str, list[dict]]:
@@ -154,7 +164,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def bench(label: str, server_args: list[str], env: dict, headers_for, args) -> None:
     port = free_port()
-    server = Server(port, server_args, env)
+    server = Server(port, server_args, env, args.workers, Path(env["FHIRRULES_FEEDBACK_DB"]).parent / f"{label}.log")
     try:
         started = time.perf_counter()
         server.wait_ready(headers_for)

@@ -88,6 +88,7 @@ def create_app(config: ServiceConfig, reasoner: Reasoner | None = None) -> FastA
     app = FastAPI(title="fhirrules CDS Hooks service", docs_url=None, redoc_url=None,
                   openapi_url=None)
     app.state.fhirrules = state
+    app.router.on_shutdown.append(state.lane.close)   # let the evaluation thread go with the app
     if config.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(config.cors_origins),
                            allow_methods=["GET", "POST", "OPTIONS"],

@@ -29,13 +29,17 @@ class EvaluationLane:
 
     def __init__(self, width: int = 1) -> None:
         self.width = max(1, int(width))
-        self._pool = ThreadPoolExecutor(max_workers=self.width, thread_name_prefix="fhirrules-eval")
+        self._pool: ThreadPoolExecutor | None = None
 
     async def run(self, fn: Callable[..., R], *args: Any) -> R:
+        if self._pool is None:      # started on first use, and again after close()
+            self._pool = ThreadPoolExecutor(max_workers=self.width, thread_name_prefix="fhirrules-eval")
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 class EvaluationFailed(Exception):

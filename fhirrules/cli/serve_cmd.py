@@ -29,15 +29,14 @@ def register(app: typer.Typer) -> None:
         knowledge: Optional[List[Path]] = typer.Option(None, "--knowledge", help="Extra knowledge folder (repeatable)."),
         knowledge_only: bool = typer.Option(False, "--knowledge-only", help="Use only the --knowledge folders, not the built-in knowledge."),
         config: Optional[Path] = typer.Option(None, "--config", help="Service configuration file (TOML or JSON)."),
-        workers: int = typer.Option(1, min=1, help="Worker processes (each loads the knowledge)."),
+        workers: int = typer.Option(1, min=1, help="Worker processes, each loading the knowledge and listening on the port itself (about one per core)."),
         enable_ex: Optional[bool] = typer.Option(None, "--enable-ex/--no-enable-ex", help="Override the config's enable_ex (unverified EX rules)."),
         insecure_no_auth: bool = typer.Option(False, "--insecure-no-auth", help="Accept requests without a JWT (local development only)."),
     ) -> None:
-        import uvicorn
-
         from fhirrules.cdshooks.app import INSECURE_WARNING
         from fhirrules.cdshooks.config import ConfigError
         from fhirrules.cdshooks.factory import SETTINGS_VAR, config_from_settings, settings_to_env
+        from fhirrules.cdshooks.workers import serve as serve_workers
 
         settings = settings_to_env(config, list(knowledge or []), knowledge_only, insecure_no_auth, enable_ex)
         try:
@@ -54,10 +53,13 @@ def register(app: typer.Typer) -> None:
             typer.secho(f"WARNING: {INSECURE_WARNING}", fg="yellow", err=True)
         os.environ[SETTINGS_VAR] = settings
         try:
-            uvicorn.run("fhirrules.cdshooks.factory:app_from_environment", factory=True, host=host,
-                        port=port, workers=workers, log_level="info")
+            # each worker process builds the app from the environment (factory.py) and so
+            # loads and compiles the knowledge itself; workers.py says how they share the port
+            code = serve_workers(host, port, workers)
         except SystemExit:
             raise
         except Exception as exc:   # e.g. knowledge that cannot load: one line, not a traceback
             typer.echo(f"fhirrules serve: {type(exc).__name__}: {exc}", err=True)
             raise typer.Exit(2)
+        if code:
+            raise typer.Exit(code)
