@@ -4,7 +4,6 @@ a conformance suite, print a table per file and end with exactly one line
 status is 0 whenever the suite ran, 2 when it could not run."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, NoReturn, Optional
 
@@ -89,14 +88,10 @@ def fhirpath(
     except ImportError as e:
         _fail(f"the FHIRPath suite runner is not available ({e})")
     from rich.console import Console
-    path = suite
-    if path is None:
-        here = Path.cwd() / ".." / "shared" / "conformance" / "fhirpath" / "r4" / "tests-fhir-r4.xml"
-        env = os.environ.get("FHIRRULES_SHARED")
-        alt = Path(env) / "conformance" / "fhirpath" / "r4" / "tests-fhir-r4.xml" if env else None
-        path = here if here.exists() else alt
+    from fhirrules.conformance.shared import FHIRPATH_R4_SUITE, shared_path
+    path = suite or shared_path(*FHIRPATH_R4_SUITE)
     if path is None or not path.exists():
-        _fail(f"suite not found: {path}")
+        _fail(f"suite not found: {path or '../shared/' + '/'.join(FHIRPATH_R4_SUITE) + ' (set FHIRRULES_SHARED)'}")
     report = run_suite(path)
     report.print_table(Console(), title="FHIRPath conformance")
     if json_out is not None:

@@ -9,7 +9,6 @@ CqlSyntaxError.  No test is skipped for being an error test."""
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import threading
 import xml.etree.ElementTree as ET
@@ -39,14 +38,9 @@ class CqlCase:
 
 def default_suite_dir() -> Optional[Path]:
     """``../shared/conformance/cql-tests/cql`` from the current directory, else under
-    ``$FHIRRULES_SHARED``."""
-    here = Path.cwd() / ".." / "shared" / "conformance" / "cql-tests" / "cql"
-    if here.is_dir():
-        return here.resolve()
-    env = os.environ.get("FHIRRULES_SHARED")
-    if env and (Path(env) / "conformance" / "cql-tests" / "cql").is_dir():
-        return Path(env) / "conformance" / "cql-tests" / "cql"
-    return None
+    ``$FHIRRULES_SHARED`` (see ``conformance/shared.py``)."""
+    from fhirrules.conformance.shared import CQL_SUITE, shared_path
+    return shared_path(*CQL_SUITE)
 
 
 def load_cases(path: Path | str) -> list[CqlCase]:

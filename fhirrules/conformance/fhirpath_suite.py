@@ -130,10 +130,8 @@ def run_suite(path: Optional[Path] = None) -> SuiteReport:
 
 
 def _default_path() -> Path:
-    import os
-    for base in (os.environ.get("FHIRRULES_SHARED"), "../shared"):
-        if base:
-            p = Path(base) / "conformance" / "fhirpath" / "r4" / "tests-fhir-r4.xml"
-            if p.exists():
-                return p
-    raise FileNotFoundError("tests-fhir-r4.xml not found: pass its path or set FHIRRULES_SHARED")
+    from fhirrules.conformance.shared import FHIRPATH_R4_SUITE, shared_path
+    found = shared_path(*FHIRPATH_R4_SUITE)
+    if found is None:
+        raise FileNotFoundError("tests-fhir-r4.xml not found: pass its path or set FHIRRULES_SHARED")
+    return found

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable, Optional
 
 from fhirrules.cql.compile_result import CompiledLibrary, NativeLibrary
 from fhirrules.cql.context import EvaluationContext
-from fhirrules.cql.errors import CqlError, CqlSemanticError
+from fhirrules.cql.errors import CqlError
 from fhirrules.cql.library import LibraryManager, LibraryResolver
 
 __all__ = ["CqlEngine", "CompiledLibrary", "NativeLibrary", "EvaluationContext", "CqlError"]
