@@ -12,7 +12,7 @@ from fhirrules.cli import (apply_cmd, check_cmd, conformance_cmd, cql_cmd, evalu
 app = typer.Typer(
     name="fhirrules",
     help="Clinical reasoning over FHIR R4: CQL engine, PlanDefinition $apply, CDS Hooks service.\n\n"
-         "Example: fhirrules evaluate examples/S01-gpa-rtx-refractory-dah.json --now 2025-06-01T00:00:00Z",
+         "Example: fhirrules evaluate examples/S01-gpa-rtx-refractory-dah.json --now 2025-03-10T12:00:00Z",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
