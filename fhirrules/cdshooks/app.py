@@ -21,6 +21,7 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 
@@ -43,6 +44,10 @@ log = logging.getLogger("fhirrules.cdshooks")
 
 INSECURE_WARNING = ("authentication is DISABLED (--insecure-no-auth): any caller can use this "
                     "service; for local development only")
+# Without public_base_url the expected JWT 'aud' is built from the request's Host header,
+# which the caller chooses: a token issued for another service could then be accepted.
+AUDIENCE_FROM_HOST_WARNING = ("public_base_url is not set: the JWT 'aud' check trusts each "
+                              "request's Host header; set it to this service's public URL")
 
 
 class ServiceState:
@@ -84,6 +89,8 @@ def create_app(config: ServiceConfig, reasoner: Reasoner | None = None) -> FastA
     if not config.auth_enabled:
         log.warning(INSECURE_WARNING if config.insecure_no_auth
                     else "no trusted issuers configured: " + INSECURE_WARNING)
+    elif not config.public_base_url:
+        log.warning(AUDIENCE_FROM_HOST_WARNING)
 
     app = FastAPI(title="fhirrules CDS Hooks service", docs_url=None, redoc_url=None,
                   openapi_url=None)
@@ -119,6 +126,11 @@ def create_app(config: ServiceConfig, reasoner: Reasoner | None = None) -> FastA
             return False
         return True
 
+    async def authenticated(request: Request) -> bool:
+        # off the event loop: a JWKS fetch (cache miss, unknown kid) may wait up to its
+        # timeout, and must not stall every other request of this worker meanwhile
+        return state.verifier is None or await run_in_threadpool(authenticate, request)
+
     @app.get("/cds-services")
     def discovery(request: Request) -> Response:
         if not authenticate(request):
@@ -129,7 +141,7 @@ def create_app(config: ServiceConfig, reasoner: Reasoner | None = None) -> FastA
 
     @app.post("/cds-services/{service_id}")
     async def call_service(service_id: str, request: Request) -> Response:
-        if not authenticate(request):
+        if not await authenticated(request):
             return unauthorized()
         service = state.services.get(service_id)
         if service is None:
@@ -139,7 +151,7 @@ def create_app(config: ServiceConfig, reasoner: Reasoner | None = None) -> FastA
 
     @app.post("/cds-services/{service_id}/feedback")
     async def feedback(service_id: str, request: Request) -> Response:
-        if not authenticate(request):
+        if not await authenticated(request):
             return unauthorized()
         if service_id not in state.services:
             return error_response(404, f"unknown service '{service_id}'", "not-found")
@@ -147,7 +159,6 @@ def create_app(config: ServiceConfig, reasoner: Reasoner | None = None) -> FastA
             items = validate_feedback(_parse(await request.body()))
         except BadRequest as exc:
             return error_response(400, str(exc))
-        from starlette.concurrency import run_in_threadpool
         stored = await run_in_threadpool(state.feedback.add, service_id, items)
         return json_response({"received": len(items), "stored": stored})
 
@@ -164,7 +175,6 @@ def _parse(raw: bytes) -> Any:
 async def _hook_call(state: ServiceState, service: ServiceDefinition, raw: bytes) -> Response:
     """Parse, gather and evaluate on the evaluation lane; ask the FHIR server (when the
     prefetch is incomplete) and record the issued cards off it."""
-    from starlette.concurrency import run_in_threadpool
 
     def run(body: dict, data: GatheredData) -> CardSet:
         return _run_rules(state, service, body, data.resources)

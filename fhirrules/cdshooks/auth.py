@@ -81,7 +81,9 @@ class JwtVerifier:
                 token, key=key, algorithms=[alg], audience=audience, issuer=issuer,
                 leeway=self.config.jwt_leeway_seconds,
                 options={"require": ["iss", "aud", "exp", "iat", "jti"]})
-        except jwt.PyJWTError as exc:
+        except (jwt.PyJWTError, TypeError, ValueError) as exc:
+            # PyJWT raises TypeError, not a PyJWTError, when the key does not fit the
+            # alg (kid of an RSA key, alg ES384): still a rejected token, not a 500
             raise AuthError(f"token rejected: {type(exc).__name__}: {exc}") from None
         if float(claims["iat"]) > self.clock() + self.config.jwt_leeway_seconds:
             raise AuthError("iat is in the future")
@@ -107,5 +109,5 @@ class JwtVerifier:
         except KeyNotFound as exc:
             raise AuthError(str(exc)) from None
         # The signature check below uses the token's (allow-listed) alg with this key; a key
-        # of the wrong type for that alg fails there.
+        # of the wrong type for that alg fails there (as AuthError, see verify).
         return jwk.key

@@ -15,7 +15,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import httpx
 
@@ -111,6 +111,9 @@ def _fetch(http: httpx.Client, server: str, query: str, token: str | None, key: 
     headers = {"Accept": "application/fhir+json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
+    if not _under(url, base):
+        # e.g. a patientId with '../' in it: refuse rather than treat the data as empty
+        raise PrefetchUnavailable(key, "the query leads outside fhirServer")
     resources: list[dict] = []
     for _ in range(MAX_PAGES):
         if not _under(url, base):
@@ -128,19 +131,27 @@ def _fetch(http: httpx.Client, server: str, query: str, token: str | None, key: 
             body = response.json()
         except ValueError:
             raise PrefetchUnavailable(key, "FHIR server answered with something that is not JSON") from None
+        if not isinstance(body, dict):   # a JSON array/string is no FHIR resource: 412, not a crash
+            raise PrefetchUnavailable(key, "FHIR server answered with something that is not a FHIR resource")
         if is_operation_outcome(body):
             raise PrefetchUnavailable(key, "FHIR server answered with an OperationOutcome")
         resources.extend(bundle_resources(body))
         next_url = next((link.get("url") for link in (body.get("link") or [])
                          if isinstance(link, dict) and link.get("relation") == "next"), None) \
-            if isinstance(body, dict) and body.get("resourceType") == "Bundle" else None
-        if not next_url:
+            if body.get("resourceType") == "Bundle" else None
+        if not next_url or not isinstance(next_url, str):
             break
         url = next_url
     return resources
 
 
 def _under(url: str, base: str) -> bool:
-    """True when ``url`` is on the same origin as ``base`` and under its path."""
-    u, b = urlsplit(url), urlsplit(base)
-    return (u.scheme, u.hostname, u.port) == (b.scheme, b.hostname, b.port) and u.path.startswith(b.path)
+    """True when ``url`` is on the same origin as ``base`` and under its path.
+
+    Compared as httpx will send them: httpx removes ``..`` segments, so a raw prefix test
+    would let ``<fhirServer>/../admin`` (and the token) out from under ``fhirServer``."""
+    try:
+        u, b = httpx.URL(url), httpx.URL(base)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        return False
+    return (u.scheme, u.host, u.port) == (b.scheme, b.host, b.port) and u.path.startswith(b.path)

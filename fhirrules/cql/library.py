@@ -7,6 +7,7 @@ import base64
 import hashlib
 import json
 import re
+import threading
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Protocol
 
@@ -36,11 +37,19 @@ def _strip_comments(text: str) -> str:
     return re.sub(r"//[^\n]*", "", text)
 
 
-def cql_from_fhir_library(resource: dict) -> Optional[str]:
-    """The ``text/cql`` content of a FHIR Library resource (inline base64), or None."""
-    for att in resource.get("content") or []:
-        if att.get("contentType", "").split(";")[0].strip() == "text/cql" and att.get("data"):
-            return base64.b64decode(att["data"]).decode("utf-8")
+def cql_from_fhir_library(resource: dict, where: str = "Library") -> Optional[str]:
+    """The ``text/cql`` content of a FHIR Library resource (inline base64), or None.
+    Content that is not valid base64 UTF-8 is a CqlSemanticError, not a decoding crash."""
+    content = resource.get("content") if isinstance(resource, dict) else None
+    for att in content if isinstance(content, list) else []:
+        if not isinstance(att, dict) or not isinstance(att.get("contentType"), str):
+            continue
+        if att["contentType"].split(";")[0].strip() == "text/cql" and att.get("data"):
+            try:
+                return base64.b64decode(att["data"]).decode("utf-8")
+            except (ValueError, TypeError):     # binascii.Error and UnicodeDecodeError
+                raise CqlSemanticError(f"{where}: text/cql content is not base64-encoded "
+                                       "UTF-8") from None
     return None
 
 
@@ -93,7 +102,10 @@ class PathResolver:
                         continue
                     if not isinstance(res, dict) or res.get("resourceType") != "Library":
                         continue
-                    text = cql_from_fhir_library(res)
+                    try:
+                        text = cql_from_fhir_library(res, str(f))
+                    except CqlSemanticError:
+                        continue        # like unreadable JSON: not a library we can offer
                     if text:
                         n, v = library_header(text)
                         index.setdefault((n or res.get("name"), v or res.get("version")), text)
@@ -113,6 +125,10 @@ class LibraryManager:
         self._texts: dict[tuple[str, Optional[str]], str] = {}
         self._native: dict[tuple[str, Optional[str]], NativeLibrary] = {}
         self._compiling: list[str] = []
+        # one compile at a time per manager: ``_compiling`` (the include stack) and the
+        # caches are shared, so concurrent compiles would see each other's includes as
+        # cycles.  Re-entrant because includes compile inside a compile.
+        self._lock = threading.RLock()
 
     # ------------------------------------------------------------ registration
     def register_library(self, name: str, version: Optional[str], text: str) -> None:
@@ -132,25 +148,30 @@ class LibraryManager:
         if cached is not None:
             return cached
         from fhirrules.cql.grammar import parse_library  # type: ignore[attr-defined]
-        tree = parse_library(text, source_name)
-        lib = self.compile_ast(tree, text)
-        self._by_hash[key] = lib
-        return lib
+        with self._lock:
+            cached = self._by_hash.get(key)     # another thread may have just compiled it
+            if cached is not None:
+                return cached
+            tree = parse_library(text, source_name)
+            lib = self.compile_ast(tree, text)
+            self._by_hash[key] = lib
+            return lib
 
     def compile_ast(self, tree: ast.Library, text: Optional[str] = None) -> CompiledLibrary:
         from fhirrules.cql.compiler import Compiler
         label = tree.name or tree.source_name
-        if label in self._compiling:
-            raise CqlSemanticError("circular include: " + " -> ".join(self._compiling + [label]),
-                                   source_name=tree.source_name)
-        self._compiling.append(label)
-        try:
-            return Compiler(tree, text, self.models, self.resolve_include).compile()
-        except RecursionError:
-            raise CqlSemanticError("expressions are nested too deeply to compile",
-                                   source_name=tree.source_name) from None
-        finally:
-            self._compiling.pop()
+        with self._lock:
+            if label in self._compiling:
+                raise CqlSemanticError("circular include: " + " -> ".join(self._compiling + [label]),
+                                       source_name=tree.source_name)
+            self._compiling.append(label)
+            try:
+                return Compiler(tree, text, self.models, self.resolve_include).compile()
+            except RecursionError:
+                raise CqlSemanticError("expressions are nested too deeply to compile",
+                                       source_name=tree.source_name) from None
+            finally:
+                self._compiling.pop()
 
     # ------------------------------------------------------------ includes
     def find_text(self, name: str, version: Optional[str]) -> Optional[str]:

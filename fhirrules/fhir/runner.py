@@ -6,13 +6,13 @@ Parameters come as text (see ``parameters.py``: CQL first, then JSON converted t
 the declared type), evaluated once.  ``now`` fixes Now()/Today() for every patient."""
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
 import orjson
 
 from fhirrules.cql.errors import CqlSemanticError
+from fhirrules.cql.library import cql_from_fhir_library
 from fhirrules.fhir.helpers import register_fhirhelpers
 from fhirrules.fhir.model import MODEL
 from fhirrules.fhir.parameters import from_json, parameter_value
@@ -28,10 +28,10 @@ def library_text(path: Path) -> str:
         res = orjson.loads(data)
     except orjson.JSONDecodeError as e:
         raise CqlSemanticError(f"{path}: not valid JSON ({e})") from None
-    for content in (res.get("content") or []) if isinstance(res, dict) else []:
-        if content.get("contentType", "").startswith("text/cql") and content.get("data"):
-            return base64.b64decode(content["data"]).decode("utf-8")
-    raise CqlSemanticError(f"{path}: no text/cql content in this Library resource")
+    text = cql_from_fhir_library(res, str(path))
+    if text is None:
+        raise CqlSemanticError(f"{path}: no text/cql content in this Library resource")
+    return text
 
 
 def new_engine(library_paths: Sequence[Path] = ()) -> Any:
@@ -72,13 +72,9 @@ class CqlRunner:
         patient = getattr(record, "patient", None) if record is not None else None
         if patient is not None:
             ctx_values["Patient"] = patient
-        kwargs: dict[str, Any] = dict(data=record, terminology=self.terminology,
-                                      parameters=self.parameters, now=self.now,
-                                      context_values=ctx_values)
-        try:
-            return EvaluationContext(models={"FHIR": MODEL}, **kwargs)
-        except TypeError:       # a context without the models keyword
-            return EvaluationContext(**kwargs)
+        return EvaluationContext(data=record, terminology=self.terminology,
+                                 parameters=self.parameters, now=self.now,
+                                 context_values=ctx_values, models={"FHIR": MODEL})
 
     def _parameter(self, name: str, text: str) -> Any:
         ctx = self._context(None)

@@ -70,6 +70,7 @@ class Terminology:
         self.valuesets: dict[str, dict] = {}        # url, url|version, id, oid -> resource
         self.codesystems: dict[str, dict] = {}      # url, url|version -> resource
         self._expansions: dict[int, Expansion] = {}  # id(resource) -> expansion
+        self._cs_codes: dict[int, set[str]] = {}       # id(CodeSystem) -> its codes
         self._remote_expansions: dict[str, Expansion | str] = {}
         self.remote = remote
         self.warnings: list[str] = []
@@ -110,6 +111,11 @@ class Terminology:
             self._index(self.valuesets, resource)
         elif rt == "CodeSystem":
             self._index(self.codesystems, resource)
+        if rt in ("ValueSet", "CodeSystem"):
+            # an expansion may compose the new resource, and a replaced resource's id()
+            # could be reused by a later object: no cached expansion survives a change
+            self._expansions.clear()
+            self._cs_codes.clear()
 
     @staticmethod
     def _index(table: dict, res: dict) -> None:
@@ -261,6 +267,9 @@ class Terminology:
                 codesystem.version is None or c.version in (None, codesystem.version)) for c in codes)
         if codesystem.version and cs.get("version") not in (None, codesystem.version):
             return False
-        known = {str(c.get("code")) for c in _walk_concepts(cs.get("concept") or ())}
+        known = self._cs_codes.get(id(cs))
+        if known is None:       # walked once, not per code tested
+            known = self._cs_codes[id(cs)] = {str(c.get("code"))
+                                              for c in _walk_concepts(cs.get("concept") or ())}
         return any(c.system == codesystem.id and c.code in known for c in codes)
 

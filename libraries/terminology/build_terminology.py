@@ -3,7 +3,8 @@
 Source of truth: knowledge-spec.md section 0.5 (the local assessment code system) and
 Appendix T (SNOMED CT, ICD-10-CM, RxNorm, LOINC).  Run it after editing the tables below:
 
-    python libraries/terminology/build_terminology.py
+    python libraries/terminology/build_terminology.py            # write
+    python libraries/terminology/build_terminology.py --check    # exit 1 if any file is stale
 
 Every ValueSet ships with an `expansion` (the engine does not expand `compose` rules
 against a terminology server).  Codes that Appendix T marks M (from memory), weak or
@@ -12,10 +13,13 @@ VERIFICATION_EXT so a terminologist can find them; the tests check the flags.
 """
 from __future__ import annotations
 
-import json
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1] / "tools"))
+
+from generated_json import render_json, write_or_check  # noqa: E402
 BASE = "http://fhirrules.org/fhir"
 VERSION = "0.1.0"
 DATE = "2025-01-01"
@@ -305,7 +309,7 @@ def code_system(cs_id: str, title: str, concepts: list[dict], description: str) 
             "content": "complete", "count": len(concepts), "concept": concepts}
 
 
-def main() -> None:
+def main(argv: list[str]) -> int:
     out = HERE
     resources = [
         code_system("assessment", "Clinician-entered assessment facts",
@@ -321,11 +325,10 @@ def main() -> None:
                     "overrideReasons). Neutral reasons plus conditions the knowledge spec names; not clinical advice."),
     ]
     resources += [value_set(i, t, c) for i, (t, c) in VALUE_SETS.items()]
-    for r in resources:
-        path = out / f"{r['resourceType']}-{r['id']}.json"
-        path.write_text(json.dumps(r, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {len(resources)} terminology resources to {out}")
+    # one layout and one write-or-check step with the other generators, so `--check` is exact
+    files = {out / f"{r['resourceType']}-{r['id']}.json": render_json(r) for r in resources}
+    return write_or_check(files, "--check" in argv, "terminology", "libraries/terminology/build_terminology.py")
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))

@@ -91,6 +91,7 @@ def _alg_none(aud):
     ("iat-within-leeway", 200), ("wrong-aud", 401), ("unknown-iss", 401), ("jku-off-list", 401),
     ("jku-allowed", 200), ("alg-none", 401), ("hs256-public-key", 401), ("no-token", 401),
     ("unknown-kid", 401), ("garbage", 401), ("wrong-key", 401), ("no-kid", 401),
+    ("alg-key-mismatch", 401),
 ])
 def test_jwt_matrix(secured, local_client, httpx_mock, case, expected):
     httpx_mock.add_response(url=JWKS_URL, json=JWKS, is_reusable=True)
@@ -112,6 +113,7 @@ def test_jwt_matrix(secured, local_client, httpx_mock, case, expected):
         "unknown-kid": lambda: token(aud, kid="nope"),
         "garbage": lambda: "abc.def.ghi",
         "wrong-key": lambda: token(aud, key=OTHER_EC, kid="ec-1"),
+        "alg-key-mismatch": lambda: token(aud, kid="rsa-1"),    # ES384 over the RSA key's kid
         "no-kid": lambda: jwt.encode({"iss": ISS, "aud": aud, "exp": int(time.time()) + 60,
                                       "iat": int(time.time()), "jti": "x"}, EC_KEY, algorithm="ES384"),
     }[case]()

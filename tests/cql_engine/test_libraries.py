@@ -98,6 +98,30 @@ def test_includes_from_paths_json_and_registration(tmp_path: Path) -> None:
         engine.compile("library M3\ninclude Missing version '1'\ndefine X: 1\n")
 
 
+def test_a_library_json_with_undecodable_cql_is_skipped_not_fatal(tmp_path: Path) -> None:
+    # one broken Library resource in a library folder must not break every include
+    (tmp_path / "bad.json").write_text(json.dumps({
+        "resourceType": "Library", "name": "Bad",
+        "content": ["not an attachment", {"contentType": "text/cql",
+                                          "data": base64.b64encode(b"\xff\xfe").decode()}]}))
+    (tmp_path / "Good.cql").write_text("library Good\ndefine One: 1\n")
+    engine = CqlEngine(library_paths=[tmp_path])
+    lib = engine.compile("library Main\ninclude Good\ndefine A: Good.One\n")
+    assert lib.evaluate(EvaluationContext()) == {"A": 1}
+    with pytest.raises(CqlSemanticError, match="was not found"):
+        engine.compile("library M\ninclude Bad\ndefine X: 1\n")
+
+
+def test_cql_from_fhir_library_reports_bad_content() -> None:
+    from fhirrules.cql.library import cql_from_fhir_library
+    ok = {"content": [{"contentType": "text/cql; charset=utf-8",
+                       "data": base64.b64encode(b"library X").decode()}]}
+    assert cql_from_fhir_library(ok) == "library X"
+    assert cql_from_fhir_library({"content": [{"contentType": "text/cql-identifier", "data": "eA=="}]}) is None
+    with pytest.raises(CqlSemanticError, match="lib.json: text/cql content is not base64"):
+        cql_from_fhir_library({"content": [{"contentType": "text/cql", "data": "a"}]}, "lib.json")
+
+
 def test_using_a_model_needs_a_provider() -> None:
     with pytest.raises(CqlSemanticError, match="no model provider is registered under 'FHIR'"):
         CqlEngine().compile("library T\nusing FHIR version '4.0.1'\ndefine X: 1\n")
@@ -251,3 +275,31 @@ def test_expression_errors_point_into_the_expression_text() -> None:
     with pytest.raises(CqlRuntimeError) as info2:
         fn(EvaluationContext())
     assert info2.value.source_line == "singleton from { A, B }"
+
+
+def test_concurrent_compiles_do_not_see_each_other_as_include_cycles() -> None:
+    import threading
+    import time
+    entered = threading.Event()
+
+    class SlowResolver:
+        def resolve(self, name: str, version: object) -> object:
+            if name != "Slow":
+                return None
+            entered.set()
+            time.sleep(0.3)          # thread A is inside 'Main' while thread B starts
+            return "library Slow\ndefine One: 1\n"
+
+    engine = CqlEngine(resolvers=[SlowResolver()])
+    results: dict[str, object] = {}
+
+    def compile_a() -> None:
+        results["a"] = engine.compile("library Main\ninclude Slow\ndefine A: Slow.One\n")
+
+    worker = threading.Thread(target=compile_a)
+    worker.start()
+    assert entered.wait(5)
+    other = engine.compile("library Main version '2'\ndefine B: 2\n")     # same name, other text
+    worker.join(5)
+    assert other.evaluate(EvaluationContext()) == {"B": 2}
+    assert results["a"].evaluate(EvaluationContext()) == {"A": 1}

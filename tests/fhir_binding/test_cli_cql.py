@@ -205,6 +205,10 @@ def test_library_given_as_fhir_library_json(files):
     lib_json.write_text(json.dumps({"resourceType": "Library", "name": "Empty"}))
     result = run(*args)
     assert result.exit_code == 2 and "no text/cql content" in result.stderr
+    lib_json.write_text(json.dumps({"resourceType": "Library", "name": "Broken", "content": [
+        "not an attachment", {"contentType": "text/cql", "data": "a"}]}))
+    result = run(*args)
+    assert result.exit_code == 2 and "not base64-encoded UTF-8" in result.stderr
 
 
 def test_bad_expression_exits_2(files):

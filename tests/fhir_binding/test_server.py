@@ -88,3 +88,24 @@ def test_types_without_patient_link_are_searched_whole(httpx_mock):
                                              "code": {"coding": [{"system": "rx", "code": "3002"}]}}]))
     rec = ServerRecord(FhirServer(BASE), "p1")
     assert [r["id"] for r in rec.retrieve("Medication", context="Patient", codes=[Code("3002", "rx")])] == ["m"]
+
+
+def test_token_is_not_sent_to_a_next_link_on_another_host(httpx_mock):
+    first = httpx.URL(f"{BASE}/Condition", params={"patient": "p1", "_count": 100})
+    elsewhere = "https://evil.example.com/r4/Condition?page=2"
+    httpx_mock.add_response(url=first, json=searchset([{"resourceType": "Condition", "id": "c1"}], elsewhere))
+    httpx_mock.add_response(url=elsewhere, json=searchset([{"resourceType": "Condition", "id": "c2"}]))
+    rec = ServerRecord(FhirServer(BASE, token="secret"), "p1")
+    assert [r["id"] for r in rec.retrieve("Condition")] == ["c1", "c2"]
+    own, other = httpx_mock.get_requests()
+    assert own.headers["Authorization"] == "Bearer secret"
+    assert "Authorization" not in other.headers
+
+
+def test_malformed_links_end_the_paging_instead_of_crashing(httpx_mock):
+    first = httpx.URL(f"{BASE}/Condition", params={"patient": "p1", "_count": 100})
+    page = searchset([{"resourceType": "Condition", "id": "c1"}])
+    page["link"] = ["next", {"relation": "next", "url": 5}]
+    httpx_mock.add_response(url=first, json=page)
+    rec = ServerRecord(FhirServer(BASE), "p1")
+    assert [r["id"] for r in rec.retrieve("Condition")] == ["c1"]

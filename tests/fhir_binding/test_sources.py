@@ -43,6 +43,9 @@ def test_malformed_bundles_name_the_entry_and_field():
                      "entry": [{"resource": {"resourceType": "Obsrvation", "id": "z"}}]})
     with pytest.raises(FhirDataError, match="expected 'Bundle'"):
         read_bundle(pat("p"))
+    with pytest.raises(FhirDataError, match="entry 0: field 'search' must be a JSON object"):
+        read_bundle({"resourceType": "Bundle", "type": "searchset",
+                     "entry": [{"resource": pat("p"), "search": "match"}]})
 
 
 def test_unknown_elements_are_warnings(tmp_path):

@@ -76,6 +76,17 @@ def test_codesystem_membership(term):
     assert term.in_codesystem(Code("x", "http://loinc.org"), CodeSystemRef("http://loinc.org"))
 
 
+def test_adding_a_resource_refreshes_cached_expansions(term):
+    imports = ValueSetRef("http://ex.org/vs/imports")
+    assert {c.code for c in term.expand(imports)} == {"3002", "999"}           # now cached
+    term.add({**EXPANDED, "version": None, "expansion": {"contains": [{"system": "rx", "code": "42"}]}})
+    assert {c.code for c in term.expand(imports)} == {"42"}
+    cs = CodeSystemRef("http://ex.org/cs")
+    assert not term.in_codesystem(Code("C", "http://ex.org/cs"), cs)
+    term.add({**CS, "version": None, "concept": [{"code": "C"}]})
+    assert term.in_codesystem(Code("C", "http://ex.org/cs"), cs)
+
+
 def test_remote_expand_is_paged_and_cached(httpx_mock):
     base = "https://tx.example.org/fhir"
     page1 = {"resourceType": "ValueSet", "expansion": {"total": 3, "contains": [

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from fhirrules.cql.errors import CqlError, CqlSemanticError, CqlSyntaxError
+from fhirrules.cql.errors import CqlError, CqlRuntimeError, CqlSemanticError, CqlSyntaxError
 from fhirrules.fhir.fhirpath import evaluate_fhirpath, to_plain
 from fhirrules.fhir.fhirpath.parser import parse_fhirpath
 
@@ -104,3 +104,23 @@ def test_primitive_list_with_shorter_extension_list():
                "_given": [{"extension": [{"url": "http://x", "valueString": "five"}]}]}]}
     assert fp("Patient.name.given.select($this.hasValue())", patient) == [False, True]
     assert fp("Patient.name.given.count()", patient) == [2]
+
+
+@pytest.mark.parametrize("expr", ["'x'.matches('(')", "'x'.matchesFull('[a')", "'x'.replaceMatches('[', 'y')"])
+def test_a_bad_regular_expression_is_the_engines_error(expr):
+    with pytest.raises(CqlRuntimeError, match="invalid regular expression"):
+        fp(expr)
+
+
+def test_regex_functions_share_the_java_translation():
+    # Java named groups and \p{Alpha} are translated as in CQL Matches()
+    assert fp("'ab12'.matches('^(?<w>\\\\p{Alpha}+)\\\\d+$')") == [True]
+    assert fp("'a\nb'.matches('a.b')") == [True]          # '.' spans newlines in FHIRPath
+
+
+# deeper than any recursion limit the CQL parser sets (it raises the process's limit)
+@pytest.mark.parametrize("expr", ["(" * 30000 + "1" + ")" * 30000, "-" * 30000 + "1"],
+                         ids=["parentheses", "unary-minus"])
+def test_too_deep_nesting_is_a_syntax_error_not_a_crash(expr):
+    with pytest.raises(CqlSyntaxError, match="nested too deeply"):
+        evaluate_fhirpath(expr, PATIENT)

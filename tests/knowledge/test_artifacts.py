@@ -31,7 +31,7 @@ def test_every_artifact_is_valid_fhir_r4():
 
 
 @pytest.mark.parametrize("script", ["tools/build_library_resources.py", "plandefinitions/build_plandefinitions.py",
-                                    "examples/build_examples.py"])
+                                    "examples/build_examples.py", "libraries/terminology/build_terminology.py"])
 def test_generated_files_are_in_sync(script):
     # why: Library JSON, PlanDefinitions and example bundles are generated; a hand edit would drift
     done = subprocess.run([sys.executable, str(ROOT / script), "--check"], capture_output=True, text=True)
@@ -121,6 +121,12 @@ def test_every_spec_rule_id_is_an_action(shared_dir):
     assert wanted - have == set()
 
 
+def _evidence_grade(action: dict) -> str:
+    # found by its URL, not by position: a second extension must not change the grade read
+    [ext] = [e for e in action["extension"] if e["url"] == EVIDENCE_EXT]
+    return ext["valueCodeableConcept"]["coding"][0]["code"]
+
+
 def test_actions_follow_the_card_conventions():
     seen = set()
     for plan in plan_definitions():
@@ -131,7 +137,7 @@ def test_actions_follow_the_card_conventions():
             seen.add(key)
             assert len(action["title"]) < 140, action["id"]
             assert action["priority"] in PRIORITIES
-            grade = [e for e in action["extension"] if e["url"] == EVIDENCE_EXT][0]["valueCodeableConcept"]["coding"][0]["code"]
+            grade = _evidence_grade(action)
             assert grade in GRADES
             assert action["description"].splitlines()[-1].startswith(f"Evidence: {grade}, "), action["id"]
             assert any(d["type"] == "documentation" for d in action["documentation"])
@@ -150,7 +156,7 @@ def test_ex_rules_are_gated_by_the_enable_ex_parameter():
         for lib in plan["library"]:
             defines.update(_library_defines(lib))
         for action in plan["action"]:
-            grade = action["extension"][0]["valueCodeableConcept"]["coding"][0]["code"]
+            grade = _evidence_grade(action)
             body = defines[action["condition"][0]["expression"]["expression"]]
             if grade == "EX":
                 ex_actions += 1

@@ -130,3 +130,35 @@ def test_ex_reduced_doses_are_rounded_like_the_full_ones(engine):
     # the reduction applies to the capped dose: 112 kg -> 200 mg/d x 0.5 = 100 mg
     assert _eval(engine, 'Dose."Oral CYC Rounded At mg"(112.0, 0.5)') == 100
     assert _eval(engine, 'Dose."CYCLOPS Note"(false, 64, 300.0)') is None
+
+
+# Section 0.3 unit conversions, each evaluated in LabResults; a unit the library does not
+# know gives null (dropped, never guessed).
+@pytest.mark.parametrize("call, expected", [
+    ('Lab."Kilograms"(68.0, \'kg\')', "68.0"),
+    ('Lab."Kilograms"(68000.0, \'g\')', "68"),
+    ('Lab."Kilograms"(150.0, \'[lb_av]\')', "68.0388555"),
+    ('Lab."Kilograms"(68.0, \'st\')', None),
+    ('Lab."Creatinine umol/L"(0.301, \'mmol/L\')', "301"),
+    ('Lab."Creatinine umol/L"(34.1, \'mg/L\')', "301.444"),
+    ('Lab."Creatinine umol/L"(3.41, \'mmol\')', None),
+    ('Lab."Per Nanolitre"(3.2, \'10*3/uL\')', "3.2"),
+    ('Lab."Per Nanolitre"(3200.0, \'/uL\')', "3.2"),
+    ('Lab."Per Nanolitre"(3.2, \'g/L\')', None),
+    ('Lab."mmHg"(8.0, \'kPa\')', "60.0"),
+    ('Lab."mmHg"(59.0, \'mm[Hg]\')', "59"),
+    ('Lab."mmHg"(59.0, \'%\')', None),
+    ('Lab."Grams Per Gram"(2.9, \'mg/mg\')', "2.9"),
+    ('Lab."Grams Per Gram"(2900.0, \'mg/g\')', "2.9"),
+    ('Lab."Grams Per Gram"(113.1, \'mg/mmol\')', "1"),
+    ('Lab."Grams Per Gram"(2.9, \'mg/dL\')', None),
+    ('Lab."Grams Per Day"(1440.0, \'mg/(24.h)\')', "1.44"),
+    ('Lab."Grams Per Day"(1.44, \'g/(24.h)\')', "1.44"),
+    ('Lab."Grams Per Day"(1.44, \'g/L\')', None),
+])
+def test_unit_conversions(engine, call, expected):
+    got = _eval(engine, call)
+    if expected is None:
+        assert got is None
+    else:
+        assert got == Decimal(expected), got

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Callable, Optional
 
+from fhirrules.cql.errors import CqlSyntaxError
 from fhirrules.fhir.fhirpath.evaluator import Compiler, Env
 from fhirrules.fhir.fhirpath.nodes import Node, resource_node
 from fhirrules.fhir.fhirpath.parser import parse_fhirpath
@@ -20,7 +21,12 @@ from fhirrules.fhir.fhirpath.values import to_system
 def compile_fhirpath(expression: str) -> Callable[[Env, list], list]:
     """Parse and compile once; the result is reused for every evaluation."""
     from fhirrules.fhir.fhirpath.functions import FUNCTIONS
-    return Compiler(FUNCTIONS).compile(parse_fhirpath(expression))
+    try:
+        return Compiler(FUNCTIONS).compile(parse_fhirpath(expression))
+    except RecursionError:
+        # the parser and compiler recurse per nesting level, as the CQL ones do
+        raise CqlSyntaxError("expression is nested too deeply", 1, 1, "<fhirpath>",
+                             expression.split("\n", 1)[0]) from None
 
 
 def compile_node(node: Any) -> Callable[[Env, list], list]:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, Callable
 
 from fhirrules.cql import ast
 from fhirrules.cql.errors import CqlRuntimeError, CqlSemanticError
+from fhirrules.cql.operators.string import java_regex
 from fhirrules.cql.types.primitives import Long
 from fhirrules.cql.types.quantity import Quantity
 from fhirrules.fhir.fhirpath.evaluator import (Env, distinct, item_equal, item_equivalent,
@@ -405,8 +407,14 @@ def _substring_fn(env, items, args, nodes):
     return [] if r is None else [r]
 
 
-def _java_regex(pattern: str) -> str:
-    return pattern.replace("(?<", "(?P<") if "(?<" in pattern and "(?<=" not in pattern and "(?<!" not in pattern else pattern
+@lru_cache(maxsize=512)
+def _regex(pattern: str) -> "re.Pattern[str]":
+    """Compiled once per pattern, with the CQL engine's Java-to-Python translation; a bad
+    pattern is the engine's runtime error, not ``re.error``."""
+    try:
+        return re.compile(java_regex(pattern), re.DOTALL)
+    except re.error as exc:
+        raise CqlRuntimeError(f"invalid regular expression {pattern!r}: {exc}") from None
 
 
 _string_fn("startsWith", 1, lambda s, p: s.startswith(p))
@@ -419,9 +427,9 @@ _string_fn("length", 0, lambda s: len(s))
 _string_fn("trim", 0, lambda s: s.strip())
 _string_fn("toChars", 0, lambda s: list(s))
 _string_fn("replace", 2, lambda s, a, b: s.replace(a, b) if a else b + b.join(s) + b if s else b)
-_string_fn("matches", 1, lambda s, p: re.search(_java_regex(p), s, re.DOTALL) is not None)
-_string_fn("matchesFull", 1, lambda s, p: re.fullmatch(_java_regex(p), s, re.DOTALL) is not None)
-_string_fn("replaceMatches", 2, lambda s, p, r: re.sub(_java_regex(p), re.sub(r"\$(\d)", r"\\\1", r), s)
+_string_fn("matches", 1, lambda s, p: _regex(p).search(s) is not None)
+_string_fn("matchesFull", 1, lambda s, p: _regex(p).fullmatch(s) is not None)
+_string_fn("replaceMatches", 2, lambda s, p, r: _regex(p).sub(re.sub(r"\$(\d)", r"\\\1", r), s)
            if p else s)
 _string_fn("split", 1, lambda s, sep: s.split(sep))
 _string_fn("encode", 1, lambda s, fmt: _encode(s, fmt))

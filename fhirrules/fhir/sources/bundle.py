@@ -37,7 +37,10 @@ def read_bundle(bundle: Any, where: str = "bundle") -> Loaded:
         if isinstance(res, dict) and res.get("resourceType") == "Bundle":
             out.extend(read_bundle(res, f"{where} entry {i}"))
             continue
-        if (entry.get("search") or {}).get("mode") == "outcome":
+        search = entry.get("search")
+        if search is not None and not isinstance(search, dict):
+            raise FhirDataError(f"{where} entry {i}: field 'search' must be a JSON object")
+        if (search or {}).get("mode") == "outcome":
             continue
         out.warnings.extend(check_resource(res, where, i))
         out.entries.append((res, entry.get("fullUrl")))

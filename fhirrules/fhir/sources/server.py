@@ -34,6 +34,7 @@ class FhirServer:
         self.headers = {"Accept": "application/fhir+json"}
         if token:
             self.headers["Authorization"] = f"Bearer {token}"
+        self._origin = _origin(self.base_url)
         self.client = client or httpx.Client(timeout=timeout)
         self.retries = retries
         self.backoff = backoff
@@ -45,7 +46,7 @@ class FhirServer:
         attempt = 0
         while True:
             try:
-                r = self.client.get(url, params=params, headers=self.headers)
+                r = self.client.get(url, params=params, headers=self._headers_for(url))
             except httpx.TimeoutException:
                 if attempt >= self.retries:
                     raise FhirSourceError(f"FHIR server {url}: timed out after {attempt + 1} tries") from None
@@ -71,6 +72,13 @@ class FhirServer:
             except orjson.JSONDecodeError:
                 raise FhirDataError(f"FHIR server {url}: the answer is not JSON") from None
 
+    def _headers_for(self, url: str) -> dict:
+        """The bearer token goes only to the server's own origin: a ``link[next]`` (or any
+        URL) on another host must never receive it."""
+        if _origin(url) == self._origin:
+            return self.headers
+        return {k: v for k, v in self.headers.items() if k != "Authorization"}
+
     def _sleep(self, attempt: int, retry_after: Optional[str]) -> None:
         delay = self.backoff * (2 ** attempt)
         if retry_after and retry_after.strip().isdigit():
@@ -88,8 +96,10 @@ class FhirServer:
             bundle = self.get_json(url, query)
             loaded = read_bundle(bundle, f"search {resource_type}")
             out.extend(loaded.entries)
-            url = next((link.get("url") for link in bundle.get("link") or ()
-                        if link.get("relation") == "next"), None)
+            links = bundle.get("link")
+            url = next((link.get("url") for link in links if isinstance(link, dict)
+                        and link.get("relation") == "next" and isinstance(link.get("url"), str)),
+                       None) if isinstance(links, list) else None
             query = None      # the next link carries the whole query
         return out
 
@@ -98,6 +108,12 @@ class FhirServer:
 
     def patient_ids(self) -> list[str]:
         return [res["id"] for res, _ in self.search("Patient", {"_elements": "id"}) if res.get("id")]
+
+
+def _origin(url: str) -> tuple[str, str, Optional[int]]:
+    import httpx
+    u = httpx.URL(url)
+    return (u.scheme, u.host, u.port)
 
 
 def _patient_param(resource_type: str) -> Optional[str]:
