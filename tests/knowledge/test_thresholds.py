@@ -140,3 +140,19 @@ def test_iv_is_ranked_first_from_10_g_prior_cyclophosphamide(reasoner, tmp_path,
         assert "prior cumulative CYC 10.0 g >= 10 g" in a3["detail"]
     else:
         assert "ranked first" not in a3["detail"]
+
+
+def test_a_cyclophosphamide_dose_that_cannot_be_read_is_reported_not_dropped(reasoner, tmp_path):
+    """A pulse recorded in a unit the rules cannot convert (here mL) is left out of the
+    total: A.7 must then say the total is incomplete and rise to a warning, instead of
+    showing a smaller cumulative dose as if it were complete."""
+    expected, path = _with_extra_iv_pulse(tmp_path, "S12a", 1000)
+    bundle = json.loads(path.read_text(encoding="utf-8"))
+    extra = bundle["entry"][-1]["resource"]
+    extra["dosage"]["dose"]["unit"] = extra["dosage"]["dose"]["code"] = "mL"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    a7 = _cards(reasoner, expected, path)["A.7"]
+    assert a7["indicator"] == "warning"
+    assert a7["summary"] == ("Cumulative cyclophosphamide at least 35.0 g: 1 record(s) without a usable dose "
+                             "not counted")
+    assert "**Incomplete:** 1 cyclophosphamide record(s) have no usable dose" in a7["detail"]
