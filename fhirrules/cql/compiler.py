@@ -145,8 +145,10 @@ class Compiler:
             try:
                 return fn(ctx)
             except CqlError as e:
-                if e.line is None:
-                    src = err(node, e.message, type(e))
+                # Give a position to an error raised without one.  An error that already
+                # names its own source (a data file, a FHIR server) keeps it.
+                if e.line is None and e.source_name is None:
+                    src = err(node, e.message, CqlError)
                     e.line, e.col, e.source_name, e.source_line = src.line, src.col, src.source_name, src.source_line
                 raise
             except RecursionError:
