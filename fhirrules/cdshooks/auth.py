@@ -57,9 +57,10 @@ class JwtVerifier:
 
     def verify(self, authorization: str | None, audience: str) -> dict:
         """Return the verified claims of the bearer token in ``authorization``."""
-        if not authorization or not authorization.startswith("Bearer "):
+        scheme, _, token = (authorization or "").strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():     # the scheme is case-insensitive
             raise AuthError("no bearer token")
-        token = authorization[len("Bearer "):].strip()
+        token = token.strip()
         try:
             header = jwt.get_unverified_header(token)
             unverified = jwt.decode(token, options={"verify_signature": False})

@@ -117,8 +117,10 @@ def _fetch(http: httpx.Client, server: str, query: str, token: str | None, key: 
     resources: list[dict] = []
     for _ in range(MAX_PAGES):
         if not _under(url, base):
-            log.warning("prefetch %s: not following a link outside fhirServer", key)
-            break
+            # Never follow it (the token stays with fhirServer), and never answer on the
+            # pages read so far as if they were the whole record: the data is incomplete.
+            log.warning("prefetch %s: a paging link leads outside fhirServer", key)
+            raise PrefetchUnavailable(key, "a paging link leads outside fhirServer: the data would be incomplete")
         try:
             response = http.get(url, headers=headers)
         except httpx.HTTPError as exc:

@@ -166,3 +166,14 @@ def test_token_never_logged(secured, local_client, caplog, httpx_mock):
         assert _call(local_client, secured, tok).status_code == 401
     assert tok not in caplog.text
     assert tok.split(".")[2] not in caplog.text
+
+
+@pytest.mark.httpx_mock(should_mock=only_remote, assert_all_responses_were_requested=False)
+def test_the_bearer_scheme_is_case_insensitive_but_required(secured, local_client, httpx_mock):
+    httpx_mock.add_response(url=JWKS_URL, json=JWKS, is_reusable=True)
+    aud = f"{secured}/cds-services/{PV}"
+    body = hook_body(prefetch=full_prefetch())
+    ok = local_client.post(aud, json=body, headers={"Authorization": f"bearer {token(aud)}"})
+    assert ok.status_code == 200
+    wrong = local_client.post(aud, json=body, headers={"Authorization": f"Basic {token(aud)}"})
+    assert wrong.status_code == 401

@@ -40,9 +40,8 @@ def test_dot_segments_in_a_next_link_do_not_take_the_token_outside(httpx_mock):
         "resourceType": "Bundle", "type": "searchset",
         "entry": [{"resource": {"resourceType": "Condition", "id": "c1"}}],
         "link": [{"relation": "next", "url": f"{FHIR}/../admin/steal"}]})
-    httpx_mock.add_response(url="https://fhir.example.org/admin/steal", json={"resourceType": "Bundle"})
-    data = gather(TEMPLATES, _request())
-    assert [r["id"] for r in data.resources] == ["c1"]
+    with pytest.raises(PrefetchUnavailable, match="outside fhirServer"):
+        gather(TEMPLATES, _request())
     assert [str(r.url) for r in httpx_mock.get_requests()] == [f"{FHIR}/Condition?patient=p1"]
 
 

@@ -118,13 +118,29 @@ def test_partial_prefetch_is_completed_from_the_fhir_server(service, local_clien
 @pytest.mark.httpx_mock(should_mock=only_remote)
 def test_failed_prefetch_is_refetched_and_token_stays_home(service, local_client, httpx_mock):
     httpx_mock.add_response(url=f"{FHIR}/Condition?patient=p1&code=http://snomed.info/sct%7C195353004",
+                            json=bundle(patient_resources()[1:2]))
+    prefetch = full_prefetch()
+    prefetch["condition"] = {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "timeout"}]}
+    body = hook_body(prefetch=prefetch, fhirServer=FHIR, fhirAuthorization={"access_token": TOKEN, "token_type": "Bearer"})
+    r = local_client.post(f"{service}/cds-services/{PV}", json=body)
+    assert r.status_code == 200, r.text
+    requests = httpx_mock.get_requests()
+    assert requests and all(req.url.host == "fhir.example.org" for req in requests)
+    assert all(req.headers["Authorization"] == f"Bearer {TOKEN}" for req in requests)
+
+
+@pytest.mark.httpx_mock(should_mock=only_remote)
+def test_paging_link_outside_fhir_server_is_412_and_not_followed(service, local_client, httpx_mock):
+    """A next link to another host is never followed (the token stays home), and the
+    pages read so far are not treated as the whole record."""
+    httpx_mock.add_response(url=f"{FHIR}/Condition?patient=p1&code=http://snomed.info/sct%7C195353004",
                             json={**bundle(patient_resources()[1:2]),
                                   "link": [{"relation": "next", "url": "https://elsewhere.example.com/steal"}]})
     prefetch = full_prefetch()
     prefetch["condition"] = {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "timeout"}]}
     body = hook_body(prefetch=prefetch, fhirServer=FHIR, fhirAuthorization={"access_token": TOKEN, "token_type": "Bearer"})
     r = local_client.post(f"{service}/cds-services/{PV}", json=body)
-    assert r.status_code == 200, r.text
+    assert r.status_code == 412, r.text
     assert all(req.url.host == "fhir.example.org" for req in httpx_mock.get_requests())
 
 
