@@ -14,7 +14,6 @@ fhir.resources R4B models runs only when asked for (``validate=True``, used by t
 """
 from __future__ import annotations
 
-import base64
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,8 @@ from typing import Any, Iterable, Sequence
 
 import orjson
 
+from fhirrules.cql.errors import CqlError
+from fhirrules.cql.library import cql_from_fhir_library
 from fhirrules.reasoning.cql_bridge import CqlBridge, EngineBridge
 from fhirrules.reasoning.data import iter_resources
 from fhirrules.reasoning.errors import KnowledgeError
@@ -223,11 +224,17 @@ class KnowledgeBase:
 
     def _read_cql(self, library: dict) -> str | None:
         origin = self.origin_of(library)
+        try:        # inline base64 content: one reader for the whole project
+            inline = cql_from_fhir_library(library, self._source_name(library))
+        except CqlError as exc:
+            self.problems.append(exc.message)
+            return None
+        if inline is not None:
+            return inline
         for content in library.get("content") or ():
-            if content.get("contentType", "").split(";")[0].strip() != "text/cql":
+            if not isinstance(content, dict) or \
+                    str(content.get("contentType", "")).split(";")[0].strip() != "text/cql":
                 continue
-            if content.get("data"):
-                return base64.b64decode(content["data"]).decode("utf-8")
             if content.get("url"):
                 path = Path(content["url"])
                 if not path.is_absolute() and origin is not None:
